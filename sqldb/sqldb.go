@@ -1,0 +1,223 @@
+// Package sqldb opens the database behind one national source, on SQLite or
+// PostgreSQL, and runs every statement of that source: it applies embedded
+// migrations, splits key batches to fit the engine, and counts and times each
+// statement for the request that caused it.
+//
+// A source never reaches another source's database; cross-source links are
+// resolved by the gateway's batch loaders.
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
+)
+
+// Engine names a database engine.
+type Engine string
+
+const (
+	SQLite   Engine = "sqlite"
+	Postgres Engine = "postgres"
+)
+
+// Options tunes the connection pool and timeouts of one source.
+type Options struct {
+	// MaxOpenConns caps the pool. Zero picks a default for the engine.
+	MaxOpenConns int
+	// StatementTimeout bounds one statement. Zero means no bound.
+	StatementTimeout time.Duration
+	// ConnectTimeout bounds opening the first connection.
+	ConnectTimeout time.Duration
+}
+
+// DB is the database of one source.
+type DB struct {
+	name   string
+	engine Engine
+	x      *sqlx.DB
+	opts   Options
+}
+
+// EngineOf returns the engine a DSN selects: PostgreSQL for postgres:// and
+// postgresql:// URLs, SQLite for anything else, which is taken as a path.
+func EngineOf(dsn string) Engine {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// Open connects to the database of the source name at dsn and checks that it
+// answers. A SQLite file is created if missing.
+func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
+	if opts.ConnectTimeout == 0 {
+		opts.ConnectTimeout = 10 * time.Second
+	}
+	engine := EngineOf(dsn)
+
+	var (
+		x   *sqlx.DB
+		err error
+	)
+	switch engine {
+	case Postgres:
+		x, err = sqlx.Open("pgx", dsn)
+		if opts.MaxOpenConns == 0 {
+			opts.MaxOpenConns = 16
+		}
+	default:
+		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn))
+		if opts.MaxOpenConns == 0 {
+			opts.MaxOpenConns = 8
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", name, err)
+	}
+	x.SetMaxOpenConns(opts.MaxOpenConns)
+	x.SetMaxIdleConns(opts.MaxOpenConns)
+	x.SetConnMaxIdleTime(5 * time.Minute)
+
+	pingCtx, cancel := context.WithTimeout(ctx, opts.ConnectTimeout)
+	defer cancel()
+	if err := x.PingContext(pingCtx); err != nil {
+		x.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", name, err)
+	}
+	return &DB{name: name, engine: engine, x: x, opts: opts}, nil
+}
+
+// sqliteDSN adds the connection settings every SQLite source uses: WAL so
+// that readers never wait for the writer, a busy timeout for concurrent
+// writers, and NORMAL synchronisation, which is durable under WAL except
+// against power loss.
+func sqliteDSN(path string) string {
+	if strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
+		return path
+	}
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&cache=private"
+}
+
+// Name returns the source name the database belongs to.
+func (db *DB) Name() string { return db.name }
+
+// Engine returns the engine behind the database.
+func (db *DB) Engine() Engine { return db.engine }
+
+// X returns the underlying handle, for bulk loading and tests.
+func (db *DB) X() *sqlx.DB { return db.x }
+
+// Close closes the pool.
+func (db *DB) Close() error { return db.x.Close() }
+
+// Select runs a query and scans all rows into dest, a pointer to a slice.
+// Placeholders are written as ?.
+func (db *DB) Select(ctx context.Context, op string, dest any, query string, args ...any) error {
+	done := db.begin(ctx, op, 0)
+	ctx, cancel := db.statementContext(ctx)
+	defer cancel()
+	err := db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
+	done(err)
+	return db.wrap(op, 0, err)
+}
+
+// Get runs a query that returns one row and scans it into dest. It returns
+// ErrNotFound when there is no row.
+func (db *DB) Get(ctx context.Context, op string, dest any, query string, args ...any) error {
+	done := db.begin(ctx, op, 0)
+	ctx, cancel := db.statementContext(ctx)
+	defer cancel()
+	err := db.x.GetContext(ctx, dest, db.x.Rebind(query), args...)
+	done(err)
+	return db.wrap(op, 0, err)
+}
+
+// Exec runs a statement that returns no rows.
+func (db *DB) Exec(ctx context.Context, op string, query string, args ...any) error {
+	done := db.begin(ctx, op, 0)
+	ctx, cancel := db.statementContext(ctx)
+	defer cancel()
+	_, err := db.x.ExecContext(ctx, db.x.Rebind(query), args...)
+	done(err)
+	return db.wrap(op, 0, err)
+}
+
+// SelectKeys runs a query over a batch of keys and appends all rows to dest,
+// a pointer to a slice. The query names the key list once as "= ANY(?)" and
+// may take args before it. PostgreSQL binds the keys as one array parameter;
+// SQLite expands them to an IN list, split into chunks below its parameter
+// limit, so a batch of any size runs. An empty batch runs nothing.
+func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query string, keys []K, args ...any) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	if db.engine == Postgres {
+		done := db.begin(ctx, op, len(keys))
+		ctx, cancel := db.statementContext(ctx)
+		defer cancel()
+		err := db.x.SelectContext(ctx, dest, db.x.Rebind(query), append(args, keys)...)
+		done(err)
+		return db.wrap(op, len(keys), err)
+	}
+
+	inQuery := strings.Replace(query, "= ANY(?)", "IN (?)", 1)
+	for start := 0; start < len(keys); start += sqliteChunk {
+		chunk := keys[start:min(start+sqliteChunk, len(keys))]
+		expanded, expandedArgs, err := sqlx.In(inQuery, append(append([]any{}, args...), chunk)...)
+		if err != nil {
+			return fmt.Errorf("%s.%s: expand %d keys: %w", db.name, op, len(chunk), err)
+		}
+		if err := db.selectAppend(ctx, op, len(chunk), dest, expanded, expandedArgs); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sqliteChunk keeps an IN list well below SQLite's default limit of 32,766
+// bound parameters, leaving room for the query's other arguments.
+const sqliteChunk = 10000
+
+// selectAppend runs one chunk; sqlx appends to a non-empty slice, so chunks
+// accumulate in dest.
+func (db *DB) selectAppend(ctx context.Context, op string, n int, dest any, query string, args []any) error {
+	done := db.begin(ctx, op, n)
+	ctx, cancel := db.statementContext(ctx)
+	defer cancel()
+	err := db.x.SelectContext(ctx, dest, query, args...)
+	done(err)
+	return db.wrap(op, n, err)
+}
+
+func (db *DB) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	if db.opts.StatementTimeout > 0 {
+		return context.WithTimeout(ctx, db.opts.StatementTimeout)
+	}
+	return ctx, func() {}
+}
+
+// ErrNotFound is returned by Get when no row matches.
+var ErrNotFound = errors.New("not found")
+
+// wrap names the source, the operation and the batch size in an error, and
+// maps "no rows" to ErrNotFound.
+func (db *DB) wrap(op string, keys int, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, errNoRows):
+		return ErrNotFound
+	case keys > 0:
+		return fmt.Errorf("%s.%s (%d keys): %w", db.name, op, keys, err)
+	default:
+		return fmt.Errorf("%s.%s: %w", db.name, op, err)
+	}
+}
