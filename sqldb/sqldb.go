@@ -150,28 +150,29 @@ func (db *DB) Exec(ctx context.Context, op string, query string, args ...any) er
 	return db.wrap(op, 0, err)
 }
 
+// KeysArg marks where the key batch goes among the arguments of SelectKeys.
+// Without it the keys are the last argument.
+var KeysArg = keysArg{}
+
+type keysArg struct{}
+
 // SelectKeys runs a query over a batch of keys and appends all rows to dest,
-// a pointer to a slice. The query names the key list once as "= ANY(?)" and
-// may take args before it. PostgreSQL binds the keys as one array parameter;
-// SQLite expands them to an IN list, split into chunks below its parameter
-// limit, so a batch of any size runs. An empty batch runs nothing.
+// a pointer to a slice. The query names the key list once as "= ANY(?)".
+// PostgreSQL binds the keys as one array parameter; SQLite expands them to an
+// IN list, split into chunks below its parameter limit, so a batch of any
+// size runs. An empty batch runs nothing.
 func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query string, keys []K, args ...any) error {
 	if len(keys) == 0 {
 		return nil
 	}
 	if db.engine == Postgres {
-		done := db.begin(ctx, op, len(keys))
-		ctx, cancel := db.statementContext(ctx)
-		defer cancel()
-		err := db.x.SelectContext(ctx, dest, db.x.Rebind(query), append(args, keys)...)
-		done(err)
-		return db.wrap(op, len(keys), err)
+		return db.selectAppend(ctx, op, len(keys), dest, db.x.Rebind(query), withKeys(args, keys))
 	}
 
 	inQuery := strings.Replace(query, "= ANY(?)", "IN (?)", 1)
 	for start := 0; start < len(keys); start += sqliteChunk {
 		chunk := keys[start:min(start+sqliteChunk, len(keys))]
-		expanded, expandedArgs, err := sqlx.In(inQuery, append(append([]any{}, args...), chunk)...)
+		expanded, expandedArgs, err := sqlx.In(inQuery, withKeys(args, chunk)...)
 		if err != nil {
 			return fmt.Errorf("%s.%s: expand %d keys: %w", db.name, op, len(chunk), err)
 		}
@@ -180,6 +181,24 @@ func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query s
 		}
 	}
 	return nil
+}
+
+// withKeys returns args with keys in place of KeysArg, or appended.
+func withKeys[K any](args []any, keys []K) []any {
+	out := make([]any, 0, len(args)+1)
+	placed := false
+	for _, a := range args {
+		if _, ok := a.(keysArg); ok {
+			out = append(out, keys)
+			placed = true
+			continue
+		}
+		out = append(out, a)
+	}
+	if !placed {
+		out = append(out, keys)
+	}
+	return out
 }
 
 // sqliteChunk keeps an IN list well below SQLite's default limit of 32,766
@@ -220,4 +239,14 @@ func (db *DB) wrap(op string, keys int, err error) error {
 	default:
 		return fmt.Errorf("%s.%s: %w", db.name, op, err)
 	}
+}
+
+// Qualify prefixes each name in a comma-separated column list with a table
+// alias: Qualify("c", "id, name") is "c.id, c.name".
+func Qualify(alias, columns string) string {
+	parts := strings.Split(columns, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -1,0 +1,128 @@
+// Package population adapts the National Population Database (Cơ sở dữ liệu
+// quốc gia về dân cư): citizens by personal identification number, their
+// residences, and households with their members.
+//
+// Every lookup takes a batch of keys and returns one result per key, in key
+// order, with nil for a key that has no row, so that a batch loader can
+// serve any number of fields with one statement.
+package population
+
+import (
+	"context"
+
+	"lienthong/sqldb"
+)
+
+// Store reads the population database.
+type Store struct {
+	db *sqldb.DB
+}
+
+// New returns a Store over db.
+func New(db *sqldb.DB) *Store {
+	return &Store{db: db}
+}
+
+// DB returns the database the store reads.
+func (s *Store) DB() *sqldb.DB { return s.db }
+
+// Citizen is one row of the citizens table.
+type Citizen struct {
+	ID            string  `db:"id"`
+	FullName      string  `db:"full_name"`
+	NameKey       string  `db:"name_key"`
+	DateOfBirth   string  `db:"date_of_birth"`
+	Gender        string  `db:"gender"`
+	EthnicityCode string  `db:"ethnicity_code"`
+	ReligionCode  *string `db:"religion_code"`
+	Nationality   string  `db:"nationality"`
+	BloodGroup    *string `db:"blood_group"`
+	Status        string  `db:"status"`
+	DateOfDeath   *string `db:"date_of_death"`
+	MaritalStatus string  `db:"marital_status"`
+	BirthPlace    string  `db:"birth_place"`
+	Hometown      string  `db:"hometown"`
+	HouseholdCode *string `db:"household_code"`
+}
+
+const citizenColumns = `id, full_name, name_key, date_of_birth, gender, ethnicity_code,
+	religion_code, nationality, blood_group, status, date_of_death, marital_status,
+	birth_place, hometown, household_code`
+
+// CitizensByID returns the citizen of each id, or nil where there is none.
+func (s *Store) CitizensByID(ctx context.Context, ids []string) ([]*Citizen, error) {
+	var rows []Citizen
+	query := `SELECT ` + citizenColumns + ` FROM citizens WHERE id = ANY(?)`
+	if err := sqldb.SelectKeys(ctx, s.db, "citizens_by_id", &rows, query, ids); err != nil {
+		return nil, err
+	}
+	return sqldb.Align(ids, rows, func(c *Citizen) string { return c.ID }), nil
+}
+
+// CitizenFilter selects citizens to list. Empty fields do not filter.
+type CitizenFilter struct {
+	// NameKey is a folded name (see vntext.Fold): a citizen matches when
+	// its key equals it or starts with it followed by a space.
+	NameKey     string
+	CommuneCode string
+}
+
+// CitizenCursor is the position after which a page starts.
+type CitizenCursor struct {
+	NameKey string
+	ID      string
+}
+
+// ListCitizens returns up to limit citizens matching f after the cursor,
+// ordered by name key and id.
+func (s *Store) ListCitizens(ctx context.Context, f CitizenFilter, after *CitizenCursor, limit int) ([]Citizen, error) {
+	where, args := citizenWhere(f)
+	if after != nil {
+		where += ` AND (c.name_key > ? OR (c.name_key = ? AND c.id > ?))`
+		args = append(args, after.NameKey, after.NameKey, after.ID)
+	}
+	query := `SELECT ` + sqldb.Qualify("c", citizenColumns) + ` FROM citizens c` + citizenJoin(f) +
+		` WHERE ` + where + ` ORDER BY c.name_key, c.id LIMIT ?`
+	var rows []Citizen
+	if err := s.db.Select(ctx, "list_citizens", &rows, query, append(args, limit)...); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
+
+// CountCitizens returns the number of citizens matching f.
+func (s *Store) CountCitizens(ctx context.Context, f CitizenFilter) (int, error) {
+	where, args := citizenWhere(f)
+	var n int
+	query := `SELECT COUNT(*) FROM citizens c` + citizenJoin(f) + ` WHERE ` + where
+	if err := s.db.Get(ctx, "count_citizens", &n, query, args...); err != nil {
+		return 0, err
+	}
+	return n, nil
+}
+
+// citizenJoin reaches the permanent residence when the filter names a
+// commune. The join stays inside the population database.
+func citizenJoin(f CitizenFilter) string {
+	if f.CommuneCode == "" {
+		return ""
+	}
+	return ` JOIN residences r ON r.citizen_id = c.id AND r.kind = 'permanent'`
+}
+
+// citizenWhere builds the filter. A name prefix is a range on name_key, so
+// that both engines use the name_key index; "~" sorts after every letter,
+// digit and space that a folded key holds.
+func citizenWhere(f CitizenFilter) (string, []any) {
+	where := `1 = 1`
+	var args []any
+	if f.NameKey != "" {
+		where += ` AND (c.name_key = ? OR (c.name_key > ? AND c.name_key < ?))`
+		args = append(args, f.NameKey, f.NameKey+" ", f.NameKey+" ~")
+	}
+	if f.CommuneCode != "" {
+		where += ` AND r.commune_code = ?`
+		args = append(args, f.CommuneCode)
+	}
+	return where, args
+}
