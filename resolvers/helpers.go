@@ -1,0 +1,120 @@
+package resolvers
+
+import (
+	"context"
+
+	"lienthong/graph/model"
+	"lienthong/loaders"
+	"lienthong/paging"
+	"lienthong/sources/adminunits"
+	"lienthong/sources/civilstatus"
+	"lienthong/sources/procedures"
+)
+
+// citizen loads the citizen with id through the request's loader. An empty
+// id, as on a registration naming no father, yields nil.
+func citizen(ctx context.Context, id string) (*model.Citizen, error) {
+	if id == "" {
+		return nil, nil
+	}
+	c, err := loaders.For(ctx).Citizen.Load(ctx, id)()
+	if err != nil {
+		return nil, err
+	}
+	return toCitizen(c), nil
+}
+
+// commune returns the commune in force with code, or nil for a code the
+// 2025 merger abolished; the record keeps the code in a sibling field.
+func (r *Resolver) commune(code string) *adminunits.Commune {
+	return r.Units.Commune(code)
+}
+
+// registrations returns the registrations naming a citizen, converted and
+// seen from that citizen.
+func registrations(ctx context.Context, citizenID string) ([]model.CivilStatusRegistration, []civilstatus.Registration, error) {
+	rows, err := loaders.For(ctx).Registrations.Load(ctx, citizenID)()
+	if err != nil {
+		return nil, nil, err
+	}
+	out := make([]model.CivilStatusRegistration, 0, len(rows))
+	for i := range rows {
+		if reg := toRegistration(&rows[i], citizenID); reg != nil {
+			out = append(out, reg)
+		}
+	}
+	return out, rows, nil
+}
+
+// registrationsOf returns the citizen's registrations of one schema type.
+func registrationsOf[T model.CivilStatusRegistration](ctx context.Context, citizenID string) ([]T, error) {
+	all, _, err := registrations(ctx, citizenID)
+	if err != nil {
+		return nil, err
+	}
+	var out []T
+	for _, reg := range all {
+		if t, ok := reg.(T); ok {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// dossierPage reads one page of the dossiers of an applicant or procedure
+// through a loader, so the dossiers of every citizen in a list are read
+// together.
+func (r *Resolver) dossierPage(ctx context.Context, by procedures.DossierOwner, owner string, first *int, after *string) (*model.DossierConnection, error) {
+	limit, err := paging.Limit(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	key := procedures.PageKey{Owner: owner, Limit: limit + 1}
+	if after != nil {
+		cursor, err := decodeDossierCursor(*after)
+		if err != nil {
+			return nil, err
+		}
+		key.After = *cursor
+	}
+
+	l := loaders.For(ctx)
+	pages, counts := l.ApplicantDossiers, l.ApplicantDossierCounts
+	if by == procedures.ByProcedure {
+		pages, counts = l.ProcedureDossiers, l.ProcedureDossierCounts
+	}
+	rows, err := pages.Load(ctx, key)()
+	if err != nil {
+		return nil, err
+	}
+	conn := r.dossierConnection(rows, limit)
+	conn.Count = func(ctx context.Context) (int, error) {
+		return counts.Load(ctx, owner)()
+	}
+	return conn, nil
+}
+
+// dossierConnection builds a page from up to limit+1 rows; the extra row
+// only tells that another page follows.
+func (r *Resolver) dossierConnection(rows []procedures.Dossier, limit int) *model.DossierConnection {
+	hasNext := len(rows) > limit
+	if hasNext {
+		rows = rows[:limit]
+	}
+	now := r.Now()
+	conn := &model.DossierConnection{PageInfo: &model.PageInfo{HasNextPage: hasNext}}
+	for i := range rows {
+		cursor := paging.Encode(rows[i].ReceivedAt, rows[i].Code)
+		conn.Edges = append(conn.Edges, &model.DossierEdge{Cursor: cursor, Node: toDossier(&rows[i], now)})
+		conn.PageInfo.EndCursor = &cursor
+	}
+	return conn
+}
+
+func decodeDossierCursor(s string) (*procedures.DossierCursor, error) {
+	parts, err := paging.Decode(s, 2)
+	if err != nil {
+		return nil, err
+	}
+	return &procedures.DossierCursor{ReceivedAt: parts[0], Code: parts[1]}, nil
+}

@@ -1,0 +1,176 @@
+package resolvers
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"lienthong/apierr"
+	"lienthong/graph/model"
+	"lienthong/paging"
+	"lienthong/sources/population"
+	"lienthong/sources/procedures"
+	"lienthong/validate"
+	"lienthong/vntext"
+)
+
+// listCitizens reads one page of a citizen list. The page and its count
+// are one statement each; the count runs only when totalCount is selected.
+func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string) (*model.CitizenConnection, error) {
+	limit, err := paging.Limit(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	var f population.CitizenFilter
+	if filter.Name != nil {
+		f.NameKey = vntext.Fold(vntext.NFC(*filter.Name))
+	}
+	if filter.CommuneCode != nil {
+		if err := validate.CommuneCode(*filter.CommuneCode); err != nil {
+			return nil, err
+		}
+		f.CommuneCode = *filter.CommuneCode
+	}
+	if f.NameKey == "" && f.CommuneCode == "" {
+		return nil, apierr.Invalid("invalid citizen filter: give a name or a communeCode, so that a list never spans the whole population")
+	}
+	var cursor *population.CitizenCursor
+	if after != nil {
+		parts, err := paging.Decode(*after, 2)
+		if err != nil {
+			return nil, err
+		}
+		cursor = &population.CitizenCursor{NameKey: parts[0], ID: parts[1]}
+	}
+
+	rows, err := r.Stores.Population.ListCitizens(ctx, f, cursor, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.CitizenConnection{PageInfo: &model.PageInfo{HasNextPage: len(rows) > limit}}
+	rows = rows[:min(len(rows), limit)]
+	for i := range rows {
+		c := &rows[i]
+		cur := paging.Encode(c.NameKey, c.ID)
+		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: toCitizen(c)})
+		conn.PageInfo.EndCursor = &cur
+	}
+	conn.Count = func(ctx context.Context) (int, error) {
+		return r.Stores.Population.CountCitizens(ctx, f)
+	}
+	return conn, nil
+}
+
+func (r *Resolver) listProcedures(ctx context.Context, filter *model.ProcedureFilter, first *int, after *string) (*model.ProcedureConnection, error) {
+	limit, err := paging.Limit(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	var f procedures.ProcedureFilter
+	if filter != nil {
+		if filter.Text != nil {
+			f.Words = strings.Fields(vntext.Fold(vntext.NFC(*filter.Text)))
+		}
+		if filter.Sector != nil {
+			f.Sector = vntext.NFC(*filter.Sector)
+		}
+		if filter.Level != nil {
+			f.Level = strings.ToLower(string(*filter.Level))
+		}
+		if filter.Status != nil {
+			f.Status = strings.ToLower(string(*filter.Status))
+		}
+	}
+	cursor := ""
+	if after != nil {
+		parts, err := paging.Decode(*after, 1)
+		if err != nil {
+			return nil, err
+		}
+		cursor = parts[0]
+	}
+
+	rows, err := r.Stores.Procedures.ListProcedures(ctx, f, cursor, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := &model.ProcedureConnection{PageInfo: &model.PageInfo{HasNextPage: len(rows) > limit}}
+	rows = rows[:min(len(rows), limit)]
+	for i := range rows {
+		cur := paging.Encode(rows[i].Code)
+		conn.Edges = append(conn.Edges, &model.ProcedureEdge{Cursor: cur, Node: toProcedure(&rows[i])})
+		conn.PageInfo.EndCursor = &cur
+	}
+	conn.Count = func(ctx context.Context) (int, error) {
+		return r.Stores.Procedures.CountProcedures(ctx, f)
+	}
+	return conn, nil
+}
+
+func (r *Resolver) listDossiers(ctx context.Context, filter *model.DossierFilter, first *int, after *string) (*model.DossierConnection, error) {
+	limit, err := paging.Limit(first, 20)
+	if err != nil {
+		return nil, err
+	}
+	f, err := dossierFilter(filter)
+	if err != nil {
+		return nil, err
+	}
+	var cursor *procedures.DossierCursor
+	if after != nil {
+		if cursor, err = decodeDossierCursor(*after); err != nil {
+			return nil, err
+		}
+	}
+
+	rows, err := r.Stores.Procedures.ListDossiers(ctx, f, cursor, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	conn := r.dossierConnection(rows, limit)
+	conn.Count = func(ctx context.Context) (int, error) {
+		return r.Stores.Procedures.CountDossiers(ctx, f)
+	}
+	return conn, nil
+}
+
+func dossierFilter(in *model.DossierFilter) (procedures.DossierFilter, error) {
+	var f procedures.DossierFilter
+	if in == nil {
+		return f, nil
+	}
+	if in.Status != nil {
+		f.Status = strings.ToLower(string(*in.Status))
+	}
+	if in.ProcedureCode != nil {
+		if err := validate.ProcedureCode(*in.ProcedureCode); err != nil {
+			return f, err
+		}
+		f.ProcedureCode = *in.ProcedureCode
+	}
+	if in.CommuneCode != nil {
+		if err := validate.CommuneCode(*in.CommuneCode); err != nil {
+			return f, err
+		}
+		f.CommuneCode = *in.CommuneCode
+	}
+	if in.ProvinceCode != nil {
+		if err := validate.ProvinceCode(*in.ProvinceCode); err != nil {
+			return f, err
+		}
+		f.ProvinceCode = *in.ProvinceCode
+	}
+	// Stored times are RFC 3339 in UTC, so bounds are compared in the same
+	// form.
+	if in.ReceivedFrom != nil {
+		f.ReceivedFrom = in.ReceivedFrom.UTC().Format(time.RFC3339)
+	}
+	if in.ReceivedTo != nil {
+		f.ReceivedTo = in.ReceivedTo.UTC().Format(time.RFC3339)
+	}
+	if in.ReceivedFrom != nil && in.ReceivedTo != nil && !in.ReceivedTo.After(*in.ReceivedFrom) {
+		return f, apierr.Invalid("invalid dossier filter: receivedTo %s must be after receivedFrom %s",
+			in.ReceivedTo.Format(time.RFC3339), in.ReceivedFrom.Format(time.RFC3339))
+	}
+	return f, nil
+}

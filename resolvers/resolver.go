@@ -1,0 +1,19 @@
+package resolvers
+
+// This file will not be regenerated automatically.
+
+import (
+	"time"
+
+	"lienthong/loaders"
+	"lienthong/sources/adminunits"
+)
+
+// Resolver holds what every resolver needs: the sources for root lists, the
+// administrative units, and a clock for deciding which dossiers are overdue.
+// Fields that can repeat across a list read through the request's loaders.
+type Resolver struct {
+	Stores loaders.Stores
+	Units  *adminunits.Units
+	Now    func() time.Time
+}
