@@ -1,0 +1,137 @@
+// Package loaders builds the batch loaders of one request. Every field that
+// can repeat across a list reads through a loader, so a query costs one
+// statement per source table and nesting level however long its lists are.
+//
+// Loaders live for one request: Middleware makes a fresh set for each HTTP
+// request, so no cached row outlives the request or reaches another caller.
+package loaders
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/graph-gophers/dataloader/v7"
+
+	"lienthong/sources/business"
+	"lienthong/sources/civilstatus"
+	"lienthong/sources/population"
+	"lienthong/sources/procedures"
+)
+
+// Stores are the sources the loaders read.
+type Stores struct {
+	Population  *population.Store
+	CivilStatus *civilstatus.Store
+	Business    *business.Store
+	Procedures  *procedures.Store
+}
+
+// Loaders holds one request's loaders and the scheduler that runs their
+// batches.
+type Loaders struct {
+	Scheduler *Scheduler
+
+	Citizen       *Loader[string, *population.Citizen]
+	Household     *Loader[string, *population.Household]
+	Members       *Loader[string, []population.Member]
+	Residences    *Loader[string, []population.Residence]
+	Registrations *Loader[string, []civilstatus.Registration]
+	Registration  *Loader[int64, *civilstatus.Registration]
+
+	Enterprise         *Loader[string, *business.Enterprise]
+	EnterprisePeople   *Loader[string, []business.Person]
+	EnterpriseRoles    *Loader[string, []business.Person]
+	Industries         *Loader[string, []business.Industry]
+	BusinessHousehold  *Loader[string, *business.Household]
+	BusinessHouseholds *Loader[string, []business.Household]
+
+	Procedure              *Loader[string, *procedures.Procedure]
+	Dossier                *Loader[string, *procedures.Dossier]
+	DossierEvents          *Loader[string, []procedures.Event]
+	ApplicantDossiers      *Loader[procedures.PageKey, []procedures.Dossier]
+	ProcedureDossiers      *Loader[procedures.PageKey, []procedures.Dossier]
+	ApplicantDossierCounts *Loader[string, int]
+	ProcedureDossierCounts *Loader[string, int]
+}
+
+// New returns fresh loaders over the stores, for one request.
+func New(s Stores, d Dispatch) *Loaders {
+	sched := NewScheduler(d)
+	return &Loaders{
+		Scheduler: sched,
+
+		Citizen:       newLoader(s.Population.CitizensByID, sched),
+		Household:     newLoader(s.Population.HouseholdsByCode, sched),
+		Members:       newLoader(s.Population.MembersByHousehold, sched),
+		Residences:    newLoader(s.Population.ResidencesByCitizen, sched),
+		Registrations: newLoader(s.CivilStatus.RegistrationsByCitizen, sched),
+		Registration:  newLoader(s.CivilStatus.RegistrationsByID, sched),
+
+		Enterprise:         newLoader(s.Business.EnterprisesByCode, sched),
+		EnterprisePeople:   newLoader(s.Business.PeopleByEnterprise, sched),
+		EnterpriseRoles:    newLoader(s.Business.RolesByCitizen, sched),
+		Industries:         newLoader(s.Business.IndustriesByEnterprise, sched),
+		BusinessHousehold:  newLoader(s.Business.HouseholdsByCode, sched),
+		BusinessHouseholds: newLoader(s.Business.HouseholdsByOwner, sched),
+
+		Procedure:     newLoader(s.Procedures.ProceduresByCode, sched),
+		Dossier:       newLoader(s.Procedures.DossiersByCode, sched),
+		DossierEvents: newLoader(s.Procedures.EventsByDossier, sched),
+		ApplicantDossiers: newLoader(func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
+			return s.Procedures.DossierPages(ctx, procedures.ByApplicant, keys)
+		}, sched),
+		ProcedureDossiers: newLoader(func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
+			return s.Procedures.DossierPages(ctx, procedures.ByProcedure, keys)
+		}, sched),
+		ApplicantDossierCounts: newLoader(func(ctx context.Context, ids []string) ([]int, error) {
+			return s.Procedures.DossierCounts(ctx, procedures.ByApplicant, ids)
+		}, sched),
+		ProcedureDossierCounts: newLoader(func(ctx context.Context, codes []string) ([]int, error) {
+			return s.Procedures.DossierCounts(ctx, procedures.ByProcedure, codes)
+		}, sched),
+	}
+}
+
+// newLoader adapts a source lookup, which returns one value per key in key
+// order, to a dataloader batch function. A failed lookup fails every key of
+// the batch with the same error.
+func newLoader[K comparable, V any](lookup func(context.Context, []K) ([]V, error), sched *Scheduler) *Loader[K, V] {
+	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		results := make([]*dataloader.Result[V], len(keys))
+		values, err := lookup(ctx, keys)
+		for i := range keys {
+			if err != nil {
+				results[i] = &dataloader.Result[V]{Error: err}
+				continue
+			}
+			results[i] = &dataloader.Result[V]{Data: values[i]}
+		}
+		return results
+	}
+	return NewLoader(sched, batch)
+}
+
+type ctxKey struct{}
+
+// Middleware gives each request its own loaders.
+func Middleware(s Stores, d Dispatch, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := context.WithValue(r.Context(), ctxKey{}, New(s, d))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// With returns ctx carrying l.
+func With(ctx context.Context, l *Loaders) context.Context {
+	return context.WithValue(ctx, ctxKey{}, l)
+}
+
+// For returns the loaders of the request ctx belongs to. It panics when the
+// request did not pass through Middleware, a wiring error.
+func For(ctx context.Context) *Loaders {
+	l, ok := ctx.Value(ctxKey{}).(*Loaders)
+	if !ok {
+		panic("loaders: request context has no loaders; wrap the handler with loaders.Middleware")
+	}
+	return l
+}

@@ -1,0 +1,307 @@
+package loaders
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/graph-gophers/dataloader/v7"
+)
+
+// Scheduler decides when one request's loaders run their batches.
+//
+// A loader that waits a fixed window after its first key (dataloader's own
+// strategy, 16 ms by default) adds that window at every level of a nested
+// query, and still splits a batch when the work of one level outlasts the
+// window. The Scheduler instead waits for the request to go quiet: every
+// field that gqlgen resolves and every key a loader receives counts as
+// activity, and pending batches run once no activity has happened for the
+// idle interval. At that point every resolver that will ask for a key at
+// this level has asked, so the batch is complete, and the wait is only the
+// idle interval after the last key. MaxWait bounds the wait on a busy
+// server, where other goroutines of the request keep making progress.
+type Scheduler struct {
+	idle    time.Duration
+	maxWait time.Duration
+
+	activity atomic.Int64
+	// inflight counts batches running now. The request is not quiet while
+	// one runs, because its results will start the next level.
+	inflight atomic.Int64
+
+	mu       sync.Mutex
+	pending  []flusher
+	watching bool
+}
+
+// flusher is a loader with keys waiting for a batch. take removes the
+// pending keys and returns the function that fetches them.
+type flusher interface {
+	take() func()
+}
+
+// Dispatch sets the Scheduler's timing.
+type Dispatch struct {
+	// Idle is how long the request must stay quiet before pending batches
+	// run.
+	Idle time.Duration
+	// MaxWait bounds how long a key waits for its batch.
+	MaxWait time.Duration
+}
+
+// DefaultDispatch suits an idle or busy server: goroutines of one request
+// reach the next level within microseconds of each other, so 100 µs of
+// quiet means the level is complete.
+var DefaultDispatch = Dispatch{Idle: 100 * time.Microsecond, MaxWait: 20 * time.Millisecond}
+
+// NewScheduler returns a Scheduler for one request.
+func NewScheduler(d Dispatch) *Scheduler {
+	if d.Idle <= 0 {
+		d.Idle = DefaultDispatch.Idle
+	}
+	if d.MaxWait < d.Idle {
+		d.MaxWait = max(d.Idle, DefaultDispatch.MaxWait)
+	}
+	return &Scheduler{idle: d.Idle, maxWait: d.MaxWait}
+}
+
+// Touch records activity: a field resolved or a key requested.
+func (s *Scheduler) Touch() {
+	s.activity.Add(1)
+}
+
+// enqueue registers a loader that has just received its first pending key,
+// and starts the watcher if none runs.
+func (s *Scheduler) enqueue(f flusher) {
+	s.mu.Lock()
+	s.pending = append(s.pending, f)
+	start := !s.watching
+	s.watching = true
+	s.mu.Unlock()
+	if start {
+		go s.watch()
+	}
+}
+
+// watch waits until no batch runs and the request has been quiet for the
+// idle interval, or MaxWait has passed, then runs every pending batch. It
+// keeps watching while batches keep arriving.
+func (s *Scheduler) watch() {
+	for {
+		deadline := time.Now().Add(s.maxWait)
+		last := s.activity.Load()
+		for time.Now().Before(deadline) {
+			time.Sleep(s.idle)
+			now := s.activity.Load()
+			if now == last && s.inflight.Load() == 0 {
+				break
+			}
+			last = now
+		}
+
+		s.mu.Lock()
+		batch := s.pending
+		s.pending = nil
+		if len(batch) == 0 {
+			s.watching = false
+			s.mu.Unlock()
+			return
+		}
+		s.mu.Unlock()
+
+		// Take every batch's keys before running any: a batch that
+		// finishes first must not add keys to one that has not started,
+		// or which keys share a statement would depend on timing. Batches
+		// of different loaders go to different tables or sources, so they
+		// run concurrently.
+		runs := make([]func(), 0, len(batch))
+		for _, f := range batch {
+			if run := f.take(); run != nil {
+				runs = append(runs, run)
+			}
+		}
+		s.inflight.Add(int64(len(runs)))
+		for _, run := range runs {
+			go func() {
+				defer s.inflight.Add(-1)
+				run()
+			}()
+		}
+	}
+}
+
+// Loader batches and caches the lookups of one key type for one request. It
+// implements dataloader.Interface and takes a dataloader.BatchFunc, whose
+// contract it keeps: one result per key, in key order.
+type Loader[K comparable, V any] struct {
+	sched *Scheduler
+	fetch dataloader.BatchFunc[K, V]
+
+	mu      sync.Mutex
+	cache   map[K]*entry[V]
+	keys    []K
+	entries []*entry[V]
+	ctx     context.Context
+}
+
+var _ dataloader.Interface[string, int] = (*Loader[string, int])(nil)
+
+type entry[V any] struct {
+	done  chan struct{}
+	value V
+	err   error
+}
+
+func (e *entry[V]) thunk() (V, error) {
+	<-e.done
+	return e.value, e.err
+}
+
+// NewLoader returns a Loader whose batches s schedules.
+func NewLoader[K comparable, V any](s *Scheduler, fetch dataloader.BatchFunc[K, V]) *Loader[K, V] {
+	return &Loader[K, V]{sched: s, fetch: fetch, cache: make(map[K]*entry[V])}
+}
+
+// Load returns a thunk for the value of key. The first Load of a key adds it
+// to the pending batch; later ones share the result.
+func (l *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
+	l.sched.Touch()
+	l.mu.Lock()
+	if e, ok := l.cache[key]; ok {
+		l.mu.Unlock()
+		return e.thunk
+	}
+	e := &entry[V]{done: make(chan struct{})}
+	l.cache[key] = e
+	l.keys = append(l.keys, key)
+	l.entries = append(l.entries, e)
+	first := len(l.keys) == 1
+	if first {
+		l.ctx = ctx
+	}
+	l.mu.Unlock()
+
+	if first {
+		l.sched.enqueue(l)
+	}
+	return e.thunk
+}
+
+// LoadMany returns a thunk for the values of keys, in key order.
+func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) dataloader.ThunkMany[V] {
+	thunks := make([]dataloader.Thunk[V], len(keys))
+	for i, k := range keys {
+		thunks[i] = l.Load(ctx, k)
+	}
+	return func() ([]V, []error) {
+		values := make([]V, len(keys))
+		var errs []error
+		for i, th := range thunks {
+			v, err := th()
+			values[i] = v
+			if err != nil {
+				if errs == nil {
+					errs = make([]error, len(keys))
+				}
+				errs[i] = err
+			}
+		}
+		return values, errs
+	}
+}
+
+// Prime stores a value for key unless one is cached.
+func (l *Loader[K, V]) Prime(_ context.Context, key K, value V) dataloader.Interface[K, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if _, ok := l.cache[key]; !ok {
+		e := &entry[V]{done: make(chan struct{}), value: value}
+		close(e.done)
+		l.cache[key] = e
+	}
+	return l
+}
+
+// Clear forgets key, so the next Load fetches it again.
+func (l *Loader[K, V]) Clear(_ context.Context, key K) dataloader.Interface[K, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if e, ok := l.cache[key]; ok && isDone(e) {
+		delete(l.cache, key)
+	}
+	return l
+}
+
+// ClearAll forgets every fetched key.
+func (l *Loader[K, V]) ClearAll() dataloader.Interface[K, V] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for k, e := range l.cache {
+		if isDone(e) {
+			delete(l.cache, k)
+		}
+	}
+	return l
+}
+
+func isDone[V any](e *entry[V]) bool {
+	select {
+	case <-e.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// take removes the pending batch and returns the function that fetches it
+// and resolves its thunks, or nil when nothing is pending.
+func (l *Loader[K, V]) take() func() {
+	l.mu.Lock()
+	keys, entries, ctx := l.keys, l.entries, l.ctx
+	l.keys, l.entries, l.ctx = nil, nil, nil
+	l.mu.Unlock()
+	if len(keys) == 0 {
+		return nil
+	}
+	return func() { l.resolve(ctx, keys, entries) }
+}
+
+// resolve fetches a batch and resolves its thunks.
+func (l *Loader[K, V]) resolve(ctx context.Context, keys []K, entries []*entry[V]) {
+	results := l.run(ctx, keys)
+	for i, e := range entries {
+		switch {
+		case len(results) != len(keys):
+			e.err = errBatchLength
+		case results[i] == nil:
+			e.err = errBatchLength
+		default:
+			e.value, e.err = results[i].Data, results[i].Error
+		}
+		close(e.done)
+	}
+	l.sched.Touch()
+}
+
+// run calls the batch function, turning a panic into an error for every
+// key so that one bad batch cannot take the server down.
+func (l *Loader[K, V]) run(ctx context.Context, keys []K) (results []*dataloader.Result[V]) {
+	defer func() {
+		if p := recover(); p != nil {
+			err := fmt.Errorf("loaders: batch of %d keys panicked: %v", len(keys), p)
+			results = make([]*dataloader.Result[V], len(keys))
+			for i := range results {
+				results[i] = &dataloader.Result[V]{Error: err}
+			}
+		}
+	}()
+	return l.fetch(ctx, keys)
+}
+
+type batchError string
+
+func (e batchError) Error() string { return string(e) }
+
+const errBatchLength = batchError("loaders: batch function returned the wrong number of results")
