@@ -1,0 +1,200 @@
+// Package server serves the GraphQL API over HTTP: the gqlgen handler with
+// its transports, query cache and error presenter, per-request loaders and
+// statement counts, and GraphiQL.
+package server
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+
+	"lienthong/apierr"
+	"lienthong/graph"
+	"lienthong/loaders"
+	"lienthong/resolvers"
+	"lienthong/sources/adminunits"
+	"lienthong/sqldb"
+)
+
+// Config sets up a Server.
+type Config struct {
+	Stores loaders.Stores
+	Units  *adminunits.Units
+	Logger *slog.Logger
+	// Now is the clock that decides which dossiers are overdue; time.Now
+	// when nil.
+	Now func() time.Time
+	// Dispatch sets when loaders run their batches; loaders.DefaultDispatch
+	// when zero.
+	Dispatch loaders.Dispatch
+	// SourcesExtension adds extensions.sources, the statements each source
+	// ran for the request and their total time, to every response.
+	SourcesExtension bool
+	// Introspection allows schema introspection queries.
+	Introspection bool
+	// GraphiQL serves the GraphiQL page at /.
+	GraphiQL bool
+	// GraphiQLPage is the handler of the GraphiQL page and its assets.
+	GraphiQLPage http.Handler
+	// MaxBodyBytes bounds a request body. Zero means 1 MiB.
+	MaxBodyBytes int64
+}
+
+// New returns the HTTP handler of the API.
+func New(cfg Config) http.Handler {
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Dispatch == (loaders.Dispatch{}) {
+		cfg.Dispatch = loaders.DefaultDispatch
+	}
+	if cfg.MaxBodyBytes == 0 {
+		cfg.MaxBodyBytes = 1 << 20
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+
+	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{
+		Stores: cfg.Stores,
+		Units:  cfg.Units,
+		Now:    cfg.Now,
+	}})
+	gql := handler.New(schema)
+	gql.AddTransport(transport.Options{})
+	gql.AddTransport(transport.GET{})
+	gql.AddTransport(transport.POST{})
+	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
+	if cfg.Introspection {
+		gql.Use(extension.Introspection{})
+	}
+	if cfg.SourcesExtension {
+		gql.Use(sourcesExtension{})
+	}
+	gql.AroundFields(touchScheduler)
+	gql.SetErrorPresenter(presentError(cfg.Logger))
+	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
+
+	mux := http.NewServeMux()
+	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
+	mux.Handle("/graphql", withRequest(api))
+	mux.Handle("GET /schema.graphql", schemaHandler())
+	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
+		mux.Handle("GET /", cfg.GraphiQLPage)
+		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
+	}
+	return mux
+}
+
+// withRequest gives each request an id and a statement counter.
+func withRequest(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, _ := sqldb.WithStats(r.Context())
+		ctx = withRequestID(ctx, r.Header.Get("X-Request-Id"))
+		w.Header().Set("X-Request-Id", RequestID(ctx))
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// touchScheduler tells the request's loader scheduler that resolution is
+// still making progress, before and after every field, so pending batches
+// wait until every resolver of the current level has asked for its keys.
+func touchScheduler(ctx context.Context, next graphql.Resolver) (any, error) {
+	sched := loaders.For(ctx).Scheduler
+	sched.Touch()
+	res, err := next(ctx)
+	sched.Touch()
+	return res, err
+}
+
+// sourcesExtension reports, in extensions.sources, the statements each
+// source ran for the request, so that anyone can see the batching work.
+type sourcesExtension struct{}
+
+var _ interface {
+	graphql.HandlerExtension
+	graphql.ResponseInterceptor
+} = sourcesExtension{}
+
+func (sourcesExtension) ExtensionName() string                   { return "SourceStatements" }
+func (sourcesExtension) Validate(graphql.ExecutableSchema) error { return nil }
+
+func (sourcesExtension) InterceptResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if resp == nil {
+		return nil
+	}
+	stats := sqldb.StatsFrom(ctx)
+	if stats == nil {
+		return resp
+	}
+	if resp.Extensions == nil {
+		resp.Extensions = make(map[string]any)
+	}
+	resp.Extensions["sources"] = stats.Snapshot()
+	return resp
+}
+
+// presentError keeps the path and location gqlgen sets, adds
+// extensions.code, and replaces the message of any error that is not an
+// *apierr.Error with "internal error", logging the original with the
+// request id.
+func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+	return func(ctx context.Context, err error) *gqlerror.Error {
+		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+
+		var appErr *apierr.Error
+		var inner *gqlerror.Error
+		switch {
+		case errors.As(err, &appErr):
+			// gqlgen prefixes input errors with the argument's path, which
+			// helps the caller; keep its message when it ends with ours.
+			if !strings.HasSuffix(gqlErr.Message, appErr.Message) {
+				gqlErr.Message = appErr.Message
+			}
+			setCode(gqlErr, string(appErr.Code))
+		case errors.As(err, &inner) && inner.Err == nil:
+			// Parse and validation errors from gqlparser and gqlgen's own
+			// argument errors already name the problem; keep them.
+			if _, ok := gqlErr.Extensions["code"]; !ok {
+				setCode(gqlErr, string(apierr.InvalidArgument))
+			}
+		default:
+			log.ErrorContext(ctx, "resolver failed", "err", err, "request_id", RequestID(ctx),
+				"path", gqlErr.Path.String())
+			gqlErr.Message = fmt.Sprintf("internal error (request id %s)", RequestID(ctx))
+			setCode(gqlErr, string(apierr.Internal))
+		}
+		return gqlErr
+	}
+}
+
+func setCode(e *gqlerror.Error, code string) {
+	if e.Extensions == nil {
+		e.Extensions = make(map[string]any)
+	}
+	e.Extensions["code"] = code
+}
+
+// recoverPanic turns a resolver panic into an internal error: the stack
+// goes to the log, never to the client.
+func recoverPanic(log *slog.Logger) graphql.RecoverFunc {
+	return func(ctx context.Context, p any) error {
+		log.ErrorContext(ctx, "resolver panicked", "panic", fmt.Sprint(p), "request_id", RequestID(ctx),
+			"stack", string(debug.Stack()))
+		return errors.New("panic in resolver")
+	}
+}
