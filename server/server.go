@@ -93,7 +93,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("/graphql", withRequest(api))
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
-		mux.Handle("GET /", cfg.GraphiQLPage)
+		mux.Handle("GET /{$}", cfg.GraphiQLPage)
 		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
 	}
 	return mux

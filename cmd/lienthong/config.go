@@ -1,0 +1,127 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"lienthong/sources"
+	"lienthong/sqldb"
+)
+
+// sourceFlags are the settings of one source database.
+type sourceFlags struct {
+	name             string
+	dsn              string
+	maxOpenConns     int
+	statementTimeout time.Duration
+	connectTimeout   time.Duration
+}
+
+// storeFlags are the settings every subcommand that opens the sources
+// shares.
+type storeFlags struct {
+	dataDir string
+	sources []*sourceFlags
+}
+
+// envName returns the environment variable of a setting, such as
+// LIENTHONG_POPULATION_DSN for population-dsn.
+func envName(flagName string) string {
+	return "LIENTHONG_" + strings.ToUpper(strings.ReplaceAll(flagName, "-", "_"))
+}
+
+func envString(flagName, def string) string {
+	if v, ok := os.LookupEnv(envName(flagName)); ok {
+		return v
+	}
+	return def
+}
+
+// envParse reads a typed default from the environment. A malformed value is
+// reported at start rather than silently replaced by the default.
+func envParse[T any](flagName string, def T, parse func(string) (T, error)) T {
+	v, ok := os.LookupEnv(envName(flagName))
+	if !ok {
+		return def
+	}
+	parsed, err := parse(v)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "lienthong: invalid %s=%q: %v\n", envName(flagName), v, err)
+		os.Exit(2)
+	}
+	return parsed
+}
+
+func stringVar(fs *flag.FlagSet, p *string, name, def, usage string) {
+	fs.StringVar(p, name, envString(name, def), usage+" (env "+envName(name)+")")
+}
+
+func intVar(fs *flag.FlagSet, p *int, name string, def int, usage string) {
+	fs.IntVar(p, name, envParse(name, def, strconv.Atoi), usage+" (env "+envName(name)+")")
+}
+
+func durationVar(fs *flag.FlagSet, p *time.Duration, name string, def time.Duration, usage string) {
+	fs.DurationVar(p, name, envParse(name, def, time.ParseDuration), usage+" (env "+envName(name)+")")
+}
+
+func boolVar(fs *flag.FlagSet, p *bool, name string, def bool, usage string) {
+	fs.BoolVar(p, name, envParse(name, def, strconv.ParseBool), usage+" (env "+envName(name)+")")
+}
+
+// register adds the data folder and the settings of each source to fs.
+func (s *storeFlags) register(fs *flag.FlagSet) {
+	stringVar(fs, &s.dataDir, "data-dir", "data",
+		"folder of the SQLite files of every source without a DSN of its own")
+	for _, name := range []string{"population", "civilstatus", "business", "procedures"} {
+		src := &sourceFlags{name: name}
+		s.sources = append(s.sources, src)
+		stringVar(fs, &src.dsn, name+"-dsn", "",
+			"DSN of the "+name+" source: a SQLite file path or a postgres:// URL; empty means DATA-DIR/"+name+".db")
+		intVar(fs, &src.maxOpenConns, name+"-max-conns", 0,
+			"maximum open connections to the "+name+" source; 0 means 8 on SQLite, 16 on PostgreSQL")
+		durationVar(fs, &src.statementTimeout, name+"-statement-timeout", 5*time.Second,
+			"longest a statement on the "+name+" source may run; 0 means no limit")
+		durationVar(fs, &src.connectTimeout, name+"-connect-timeout", 5*time.Second,
+			"longest to wait for the first connection to the "+name+" source")
+	}
+}
+
+// config returns the sources' configuration. demo reports whether every
+// source is an embedded SQLite file in the data folder.
+func (s *storeFlags) config() (cfg sources.Config, demo bool) {
+	demo = true
+	build := func(src *sourceFlags) sources.Source {
+		dsn := src.dsn
+		if dsn == "" {
+			dsn = filepath.Join(s.dataDir, src.name+".db")
+		} else {
+			demo = false
+		}
+		return sources.Source{DSN: dsn, Options: sqldb.Options{
+			MaxOpenConns:     src.maxOpenConns,
+			StatementTimeout: src.statementTimeout,
+			ConnectTimeout:   src.connectTimeout,
+		}}
+	}
+	cfg.Population = build(s.sources[0])
+	cfg.CivilStatus = build(s.sources[1])
+	cfg.Business = build(s.sources[2])
+	cfg.Procedures = build(s.sources[3])
+	return cfg, demo
+}
+
+// usesDataDir reports whether any source is a SQLite file in the data
+// folder, which must then exist.
+func (s *storeFlags) usesDataDir() bool {
+	for _, src := range s.sources {
+		if src.dsn == "" {
+			return true
+		}
+	}
+	return false
+}

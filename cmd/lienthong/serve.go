@@ -1,0 +1,240 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"lienthong/demo"
+	"lienthong/loaders"
+	"lienthong/server"
+	"lienthong/server/graphiql"
+	"lienthong/sources"
+	"lienthong/sources/adminunits"
+	"lienthong/sources/business"
+	"lienthong/sources/civilstatus"
+	"lienthong/sources/population"
+	"lienthong/sources/procedures"
+)
+
+// serveFlags are the settings of the serve command.
+type serveFlags struct {
+	stores           storeFlags
+	addr             string
+	logFormat        string
+	demoCitizens     int
+	dispatch         loaders.Dispatch
+	sourcesExtension string
+	introspection    bool
+	graphiql         bool
+	shutdownGrace    time.Duration
+}
+
+func (f *serveFlags) register(fs *flag.FlagSet) {
+	f.stores.register(fs)
+	stringVar(fs, &f.addr, "addr", "127.0.0.1:8080", "address to listen on")
+	stringVar(fs, &f.logFormat, "log-format", "text", "log format: text or json")
+	intVar(fs, &f.demoCitizens, "demo-citizens", 50_000,
+		"citizens to generate when the demo databases are empty; 0 never generates")
+	durationVar(fs, &f.dispatch.Idle, "batch-idle", loaders.DefaultDispatch.Idle,
+		"how long a request must make no progress before its pending loader batches run")
+	durationVar(fs, &f.dispatch.MaxWait, "batch-max-wait", loaders.DefaultDispatch.MaxWait,
+		"longest a loader key waits for its batch on a busy server")
+	stringVar(fs, &f.sourcesExtension, "sources-extension", "auto",
+		"add extensions.sources (statements and time per source) to responses: on, off, or auto (on for the embedded demo)")
+	boolVar(fs, &f.introspection, "introspection", true, "allow schema introspection")
+	boolVar(fs, &f.graphiql, "graphiql", true, "serve GraphiQL at /")
+	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
+		"longest to wait for requests in flight on SIGTERM")
+}
+
+// App is the running gateway: its sources and HTTP server.
+type App struct {
+	log      *slog.Logger
+	dbs      *sources.DBs
+	handler  http.Handler
+	server   *http.Server
+	listener net.Listener
+	grace    time.Duration
+}
+
+func serve(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	var f serveFlags
+	f.register(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log, err := newLogger(f.logFormat)
+	if err != nil {
+		return err
+	}
+	app, err := NewApp(ctx, f, log)
+	if err != nil {
+		return err
+	}
+	defer app.Close()
+	return app.Run(ctx)
+}
+
+// NewApp opens and migrates the sources, fills the embedded demo when it is
+// empty, and binds the listener.
+func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
+	cfg, isDemo := f.stores.config()
+	if f.stores.usesDataDir() {
+		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+	}
+	dbs, err := sources.Open(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	app := &App{log: log, dbs: dbs, grace: f.shutdownGrace}
+
+	summaryPath := filepath.Join(f.stores.dataDir, "demo.json")
+	if isDemo && f.demoCitizens > 0 {
+		if err := app.seedIfEmpty(ctx, f.demoCitizens, summaryPath); err != nil {
+			app.Close()
+			return nil, err
+		}
+	}
+
+	var showcase string
+	if s, err := demo.ReadSummary(summaryPath); err == nil {
+		showcase = s.ShowcaseDossier
+	}
+	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && isDemo)
+	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
+		app.Close()
+		return nil, fmt.Errorf("invalid -sources-extension %q: use on, off or auto", f.sourcesExtension)
+	}
+
+	app.handler = server.New(server.Config{
+		Stores: loaders.Stores{
+			Population:  population.New(dbs.Population),
+			CivilStatus: civilstatus.New(dbs.CivilStatus),
+			Business:    business.New(dbs.Business),
+			Procedures:  procedures.New(dbs.Procedures),
+		},
+		Units:            adminunits.MustLoad(),
+		Logger:           log,
+		Dispatch:         f.dispatch,
+		SourcesExtension: extension,
+		Introspection:    f.introspection,
+		GraphiQL:         f.graphiql,
+		GraphiQLPage:     graphiqlPage(showcase),
+	})
+
+	app.listener, err = net.Listen("tcp", f.addr)
+	if err != nil {
+		app.Close()
+		return nil, fmt.Errorf("listen on %s: %w", f.addr, err)
+	}
+	app.server = &http.Server{
+		Handler:           app.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+
+	attrs := []any{"addr", "http://" + app.listener.Addr().String() + "/graphql",
+		"graphiql", f.graphiql, "sources_extension", extension}
+	for _, db := range dbs.All() {
+		attrs = append(attrs, db.Name(), string(db.Engine()))
+	}
+	log.InfoContext(ctx, "listening", attrs...)
+	if showcase != "" {
+		log.InfoContext(ctx, "try the CaseContext example in GraphiQL with this dossier",
+			"url", "http://"+app.listener.Addr().String()+"/", "dossier", showcase)
+	}
+	return app, nil
+}
+
+// seedIfEmpty generates the demo data when the population source has no
+// citizen yet.
+func (a *App) seedIfEmpty(ctx context.Context, citizens int, summaryPath string) error {
+	var one int
+	err := a.dbs.Population.X().GetContext(ctx, &one, `SELECT 1 FROM citizens LIMIT 1`)
+	if err == nil {
+		return nil
+	}
+	if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("check for demo data: %w", err)
+	}
+	a.log.InfoContext(ctx, "generating demo data", "citizens", citizens)
+	start := time.Now()
+	summary, err := demo.Seed(ctx, a.dbs, demo.Options{Citizens: citizens, Seed: 1, AsOf: demo.DefaultAsOf}, a.log)
+	if err != nil {
+		return fmt.Errorf("generate demo data (delete the data folder to start over): %w", err)
+	}
+	a.log.InfoContext(ctx, "generated demo data", "elapsed", time.Since(start).Round(time.Millisecond))
+	return demo.WriteSummary(summaryPath, summary)
+}
+
+func graphiqlPage(showcase string) http.Handler {
+	variables := ""
+	if showcase != "" {
+		variables = fmt.Sprintf(`{"code": %q}`, showcase)
+	}
+	var examples []graphiql.Example
+	for _, e := range server.Examples() {
+		ex := graphiql.Example{Name: e.Name, Query: e.Query}
+		if e.Name == "CaseContext" {
+			ex.Variables = variables
+		}
+		examples = append(examples, ex)
+	}
+	return graphiql.Handler(graphiql.Options{
+		Endpoint:         "/graphql",
+		Title:            "Liên thông",
+		DefaultQuery:     server.CaseContextQuery(),
+		DefaultVariables: variables,
+		Examples:         examples,
+	})
+}
+
+// Handler returns the HTTP handler, for tests.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Addr returns the address the app listens on.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// Run serves until ctx is cancelled, then lets requests in flight finish
+// within the grace period.
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.server.Serve(a.listener) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "grace", a.grace)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.grace)
+	defer cancel()
+	if err := a.server.Shutdown(shutdownCtx); err != nil {
+		return fmt.Errorf("shut down: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// Close releases the sources.
+func (a *App) Close() error {
+	if a.listener != nil && a.server == nil {
+		a.listener.Close()
+	}
+	return a.dbs.Close()
+}

@@ -1,0 +1,239 @@
+package demo
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"lienthong/sqldb"
+)
+
+// tableWriter appends rows to one table. Values are string, int64, float64,
+// bool or nil for NULL, in the order of the columns the writer was opened
+// with.
+type tableWriter interface {
+	Append(values ...any) error
+	// Close writes the rows still buffered and returns how many rows the
+	// writer wrote in all.
+	Close() (int64, error)
+}
+
+// bulkLoader opens table writers inside one transaction.
+type bulkLoader interface {
+	Table(table string, columns ...string) (tableWriter, error)
+}
+
+// load runs fill inside one transaction on db, with the loader that suits
+// its engine: multi-row INSERTs on SQLite, COPY on PostgreSQL.
+func load(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) error {
+	if db.Engine() == sqldb.Postgres {
+		return loadPostgres(ctx, db, fill)
+	}
+	return loadSQLite(ctx, db, fill)
+}
+
+// SQLite rows per INSERT statement stay below the engine's limit of 32,766
+// bound parameters.
+const (
+	sqliteMaxRows   = 256
+	sqliteMaxParams = 32000
+)
+
+func loadSQLite(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) error {
+	conn, err := db.X().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: get connection: %w", db.Name(), err)
+	}
+	defer conn.Close()
+
+	// The load is one transaction on a fresh database, so a crash loses
+	// nothing that a rerun does not restore: skip fsync and keep the
+	// working set in memory while it runs.
+	for _, pragma := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
+		if _, err := conn.ExecContext(ctx, pragma); err != nil {
+			return fmt.Errorf("%s: %s: %w", db.Name(), pragma, err)
+		}
+	}
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s: begin: %w", db.Name(), err)
+	}
+	defer tx.Rollback()
+
+	loader := &sqliteLoader{ctx: ctx, tx: tx}
+	if err := fill(loader); err != nil {
+		return fmt.Errorf("%s: %w", db.Name(), err)
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("%s: commit: %w", db.Name(), err)
+	}
+	for _, stmt := range []string{"PRAGMA synchronous = NORMAL", "ANALYZE", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+		if _, err := conn.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("%s: %s: %w", db.Name(), stmt, err)
+		}
+	}
+	return nil
+}
+
+type sqliteLoader struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (l *sqliteLoader) Table(table string, columns ...string) (tableWriter, error) {
+	batch := min(sqliteMaxRows, sqliteMaxParams/len(columns))
+	t := &sqliteTable{ctx: l.ctx, tx: l.tx, table: table, columns: columns, batch: batch}
+	stmt, err := l.tx.PrepareContext(l.ctx, t.insert(batch))
+	if err != nil {
+		return nil, fmt.Errorf("prepare insert into %s: %w", table, err)
+	}
+	t.stmt = stmt
+	t.args = make([]any, 0, batch*len(columns))
+	return t, nil
+}
+
+type sqliteTable struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	table   string
+	columns []string
+	batch   int
+	stmt    *sql.Stmt
+	args    []any
+	rows    int
+	written int64
+}
+
+// insert returns an INSERT statement for rows rows.
+func (t *sqliteTable) insert(rows int) string {
+	var b strings.Builder
+	b.WriteString("INSERT INTO " + t.table + " (" + strings.Join(t.columns, ", ") + ") VALUES ")
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(t.columns)), ", ") + ")"
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	return b.String()
+}
+
+func (t *sqliteTable) Append(values ...any) error {
+	if len(values) != len(t.columns) {
+		return fmt.Errorf("insert into %s: %d values for %d columns", t.table, len(values), len(t.columns))
+	}
+	t.args = append(t.args, values...)
+	t.rows++
+	if t.rows < t.batch {
+		return nil
+	}
+	if _, err := t.stmt.ExecContext(t.ctx, t.args...); err != nil {
+		return fmt.Errorf("insert into %s: %w", t.table, err)
+	}
+	t.written += int64(t.rows)
+	t.args, t.rows = t.args[:0], 0
+	return nil
+}
+
+func (t *sqliteTable) Close() (int64, error) {
+	defer t.stmt.Close()
+	if t.rows == 0 {
+		return t.written, nil
+	}
+	if _, err := t.tx.ExecContext(t.ctx, t.insert(t.rows), t.args...); err != nil {
+		return t.written, fmt.Errorf("insert into %s: %w", t.table, err)
+	}
+	t.written += int64(t.rows)
+	t.args, t.rows = t.args[:0], 0
+	return t.written, nil
+}
+
+// pgCopyRows is the number of rows sent per COPY.
+const pgCopyRows = 20000
+
+func loadPostgres(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) error {
+	conn, err := db.X().Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("%s: get connection: %w", db.Name(), err)
+	}
+	defer conn.Close()
+
+	err = conn.Raw(func(driverConn any) error {
+		c, ok := driverConn.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("unexpected PostgreSQL driver connection %T", driverConn)
+		}
+		tx, err := c.Conn().Begin(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer tx.Rollback(ctx)
+
+		if err := fill(&pgLoader{ctx: ctx, tx: tx}); err != nil {
+			return err
+		}
+		if err := tx.Commit(ctx); err != nil {
+			return fmt.Errorf("commit: %w", err)
+		}
+		if _, err := c.Conn().Exec(ctx, "ANALYZE"); err != nil {
+			return fmt.Errorf("analyze: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("%s: %w", db.Name(), err)
+	}
+	return nil
+}
+
+type pgLoader struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (l *pgLoader) Table(table string, columns ...string) (tableWriter, error) {
+	return &pgTable{ctx: l.ctx, tx: l.tx, table: table, columns: columns, rows: make([][]any, 0, pgCopyRows)}, nil
+}
+
+type pgTable struct {
+	ctx     context.Context
+	tx      pgx.Tx
+	table   string
+	columns []string
+	rows    [][]any
+	written int64
+}
+
+func (t *pgTable) Append(values ...any) error {
+	if len(values) != len(t.columns) {
+		return fmt.Errorf("copy into %s: %d values for %d columns", t.table, len(values), len(t.columns))
+	}
+	t.rows = append(t.rows, append([]any(nil), values...))
+	if len(t.rows) < pgCopyRows {
+		return nil
+	}
+	return t.flush()
+}
+
+func (t *pgTable) flush() error {
+	n, err := t.tx.CopyFrom(t.ctx, pgx.Identifier{t.table}, t.columns, pgx.CopyFromRows(t.rows))
+	if err != nil {
+		return fmt.Errorf("copy into %s: %w", t.table, err)
+	}
+	t.written += n
+	t.rows = t.rows[:0]
+	return nil
+}
+
+func (t *pgTable) Close() (int64, error) {
+	if len(t.rows) > 0 {
+		if err := t.flush(); err != nil {
+			return t.written, err
+		}
+	}
+	return t.written, nil
+}
