@@ -3,6 +3,7 @@ package loaders
 import (
 	"context"
 	"fmt"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -51,9 +52,11 @@ type Dispatch struct {
 	MaxWait time.Duration
 }
 
-// DefaultDispatch suits an idle or busy server: goroutines of one request
-// reach the next level within microseconds of each other, so 100 µs of
-// quiet means the level is complete.
+// DefaultDispatch favours latency: goroutines of one request reach the next
+// level within microseconds of each other, so 100 µs of quiet usually means
+// the level is complete. On a machine short of CPU a level may then be split
+// into two batches, which costs a statement but never a wrong answer; a
+// longer Idle makes the counts exact at the price of that wait per level.
 var DefaultDispatch = Dispatch{Idle: 100 * time.Microsecond, MaxWait: 20 * time.Millisecond}
 
 // NewScheduler returns a Scheduler for one request.
@@ -71,6 +74,27 @@ func NewScheduler(d Dispatch) *Scheduler {
 func (s *Scheduler) Touch() {
 	s.activity.Add(1)
 }
+
+// settled reports whether no batch runs and no goroutine of the request
+// makes progress when given the processor. A timer wakes the watcher ahead
+// of goroutines that are runnable but waiting for a processor, on a busy
+// machine for longer than the idle interval; yielding lets them run, so
+// their next Load or field counts as activity before the watcher decides.
+func (s *Scheduler) settled() bool {
+	if s.inflight.Load() != 0 {
+		return false
+	}
+	before := s.activity.Load()
+	for range settleYields {
+		runtime.Gosched()
+	}
+	return s.activity.Load() == before && s.inflight.Load() == 0
+}
+
+// settleYields is how many times settled yields the processor. Each yield
+// runs every goroutine queued ahead of the watcher, stealing from the other
+// processors' queues when its own is empty.
+const settleYields = 4
 
 // enqueue registers a loader that has just received its first pending key,
 // and starts the watcher if none runs.
@@ -95,10 +119,10 @@ func (s *Scheduler) watch() {
 		for time.Now().Before(deadline) {
 			time.Sleep(s.idle)
 			now := s.activity.Load()
-			if now == last && s.inflight.Load() == 0 {
+			if now == last && s.settled() {
 				break
 			}
-			last = now
+			last = s.activity.Load()
 		}
 
 		s.mu.Lock()
