@@ -90,8 +90,16 @@ func (w *world) writePopulation(l bulkLoader, c *counter, dr *drift) error {
 		return err
 	}
 
+	// Households and their members are written in code order, the order of
+	// their primary keys.
+	byCode := make([]int32, len(w.households))
+	for i := range byCode {
+		byCode[i] = int32(i)
+	}
+	slices.SortFunc(byCode, func(a, b int32) int { return strings.Compare(w.households[a].code, w.households[b].code) })
 	err = c.table(l, "households", []string{"code", "head_id", "address", "commune_code"}, func(t tableWriter) error {
-		for _, h := range w.households {
+		for _, hi := range byCode {
+			h := &w.households[hi]
 			if err := t.Append(h.code, w.people[h.head].id, h.address, w.communeCode(h.commune)); err != nil {
 				return err
 			}
@@ -108,14 +116,15 @@ func (w *world) writePopulation(l bulkLoader, c *counter, dr *drift) error {
 	}
 	memberColumns := []string{"household_code", "citizen_id", "relation_to_head", "position"}
 	err = c.table(l, "household_members", memberColumns, func(t tableWriter) error {
-		for hi, h := range w.households {
+		for _, hi := range byCode {
+			h := &w.households[hi]
 			for pos, m := range h.members {
 				p := &w.people[m]
 				if err := t.Append(h.code, p.id, p.relation, int64(pos+1)); err != nil {
 					return err
 				}
 			}
-			for k, id := range extra[int32(hi)] {
+			for k, id := range extra[hi] {
 				if err := t.Append(h.code, id, "other", int64(len(h.members)+k+1)); err != nil {
 					return err
 				}

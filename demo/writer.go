@@ -53,7 +53,7 @@ func loadSQLite(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) 
 	// The load is one transaction on a fresh database, so a crash loses
 	// nothing that a rerun does not restore: skip fsync and keep the
 	// working set in memory while it runs.
-	for _, pragma := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -262144", "PRAGMA temp_store = MEMORY"} {
+	for _, pragma := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"} {
 		if _, err := conn.ExecContext(ctx, pragma); err != nil {
 			return fmt.Errorf("%s: %s: %w", db.Name(), pragma, err)
 		}
@@ -64,9 +64,18 @@ func loadSQLite(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) 
 	}
 	defer tx.Rollback()
 
+	indexes, err := dropSQLiteIndexes(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("%s: %w", db.Name(), err)
+	}
 	loader := &sqliteLoader{ctx: ctx, tx: tx}
 	if err := fill(loader); err != nil {
 		return fmt.Errorf("%s: %w", db.Name(), err)
+	}
+	for _, index := range indexes {
+		if _, err := tx.ExecContext(ctx, index); err != nil {
+			return fmt.Errorf("%s: recreate index: %s: %w", db.Name(), index, err)
+		}
 	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("%s: commit: %w", db.Name(), err)
@@ -77,6 +86,38 @@ func loadSQLite(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error) 
 		}
 	}
 	return nil
+}
+
+// dropSQLiteIndexes drops the secondary indexes of the database inside tx and
+// returns the statements that recreate them. Building an index once after a
+// bulk load sorts its keys, which is several times faster than updating it
+// row by row. Primary keys stay, and the rows arrive in key order.
+func dropSQLiteIndexes(ctx context.Context, tx *sql.Tx) ([]string, error) {
+	const q = `SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`
+	rows, err := tx.QueryContext(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	var names, create []string
+	for rows.Next() {
+		var name, stmt string
+		if err := rows.Scan(&name, &stmt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list indexes: %w", err)
+		}
+		names = append(names, name)
+		create = append(create, stmt)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	for _, name := range names {
+		if _, err := tx.ExecContext(ctx, `DROP INDEX "`+name+`"`); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	return create, nil
 }
 
 type sqliteLoader struct {
