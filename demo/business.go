@@ -291,9 +291,9 @@ func (w *world) newEnterprise(r *rng, bz *business, rep int32) enterprise {
 }
 
 // taxPrefix returns the tax office prefix for an enterprise registered in
-// province prov on day on: before July 2025 that of one of the old provinces
-// merged into it, since then that of the old province whose code the new
-// province kept.
+// province prov on day on. Before July 2025 it is the prefix of one of the
+// old provinces merged into prov. Since then it is the prefix of the old
+// province whose code prov kept.
 func (w *world) taxPrefix(r *rng, prov int32, on day) string {
 	p := &w.ref.provinces[prov]
 	if on >= reformDay {
@@ -371,16 +371,16 @@ func (w *world) enterprisePeople(r *rng, kind string, rep int32) []enterprisePer
 		}
 		people = append(people, enterprisePerson{citizen: owner, role: "owner", share: 100})
 	case "multi_member_llc":
-		people = append(people, shares(r, "member", id, w.ids0(others, r.between(1, 4)), 100)...)
+		people = append(people, shares(r, "member", id, w.idsOf(others, r.between(1, 4)), 100)...)
 	case "joint_stock":
-		people = append(people, shares(r, "shareholder", id, w.ids0(others, r.between(2, 5)), float64(r.between(55, 100)))...)
+		people = append(people, shares(r, "shareholder", id, w.idsOf(others, r.between(2, 5)), float64(r.between(55, 100)))...)
 	case "partnership":
-		people = append(people, shares(r, "partner", id, w.ids0(others, r.between(1, 2)), 100)...)
+		people = append(people, shares(r, "partner", id, w.idsOf(others, r.between(1, 2)), 100)...)
 	}
 	return people
 }
 
-func (w *world) ids0(people []int32, n int) []string {
+func (w *world) idsOf(people []int32, n int) []string {
 	var out []string
 	for _, p := range people[:min(n, len(people))] {
 		out = append(out, w.people[p].id)

@@ -3,10 +3,10 @@
 // civil status registrations, enterprises and household businesses, and the
 // procedure catalogue with two years of one-stop dossiers.
 //
-// The data is synthetic but shaped like the real registers: Vietnamese
-// names at their real frequencies, personal ids that decode to the birth
-// province, year and gender, households of realistic size and relations,
-// and registrations, businesses and dossiers that refer to those citizens.
+// The data is synthetic but shaped like the real registers. Vietnamese names
+// follow their real frequencies, and personal ids decode to the birth
+// province, year and gender. Households have realistic sizes and relations,
+// and registrations, businesses and dossiers refer to those citizens.
 // A known number of cross-source disagreements is planted on purpose and
 // counted in the Summary. The same Options always produce the same records,
 // on SQLite and on PostgreSQL.
@@ -63,9 +63,10 @@ type Summary struct {
 	Drift map[string]int `json:"drift"`
 
 	// ShowcaseDossier is an open dossier whose applicant fills every field
-	// of a whole-case query: alive, married, in a household of four or more,
-	// legal representative of an enterprise, owner of a household business,
-	// with other dossiers, a permanent residence and a birth registration.
+	// of a whole-case query. The applicant is alive and married, lives in a
+	// household of four or more, represents an enterprise and owns a
+	// household business. The applicant also has other dossiers, a
+	// permanent residence and a birth registration.
 	ShowcaseDossier           string `json:"showcaseDossier"`
 	ShowcaseCitizen           string `json:"showcaseCitizen"`
 	ShowcaseHousehold         string `json:"showcaseHousehold"`
@@ -314,7 +315,8 @@ func checkEmpty(ctx context.Context, dbs *sources.DBs) error {
 				return fmt.Errorf("%s: check table %s: %w", db.Name(), table, err)
 			}
 			if n > 0 {
-				return fmt.Errorf("%w: %s.%s holds rows; seed a freshly migrated database", ErrNotEmpty, db.Name(), table)
+				return fmt.Errorf("%w: table %s.%s contains rows; seed freshly migrated, empty databases",
+					ErrNotEmpty, db.Name(), table)
 			}
 		}
 	}

@@ -178,8 +178,8 @@ func (w *world) driftDossiers(r *rng, dr *drift, ds *dossiers, deceased []int32)
 		dr.counts[DriftDossierApplicantUnknown]++
 	}
 
-	// A dossier handed in under the id of someone who had died: the dead
-	// person's record must still say deceased, so people whose death was
+	// A dossier handed in under the id of someone who had died. The dead
+	// person must still be recorded as deceased, so people whose death was
 	// flipped to alive are skipped.
 	for _, i := range deceased {
 		if dr.counts[DriftDossierApplicantDeceased] >= n {

@@ -342,6 +342,7 @@ func (b *hhBuilder) singleParent() {
 		father = noone // never married; the father is unknown to the registers
 	}
 	kids := b.children(father, mother, kidCount(r), 25)
+
 	var last day
 	if len(kids) > 0 {
 		last = w.people[kids[len(kids)-1]].born
@@ -359,6 +360,7 @@ func (b *hhBuilder) singleParent() {
 	default:
 		b.moveOut(other, w.people[other].born.addYears(18))
 	}
+
 	b.settle(p, w.people[p].born.addYears(20))
 	b.join(p, "head", b.since)
 	for _, k := range kids {

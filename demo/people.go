@@ -19,8 +19,8 @@ func (m maritalStatus) String() string {
 	return [...]string{"single", "married", "divorced", "widowed"}[m]
 }
 
-// person is one citizen as the generator knows it. The records written to
-// the databases are derived from it, and planted drift is applied on the way.
+// person is one citizen of the generated data set. The records written to
+// the databases are derived from it, and planted drift changes only them.
 type person struct {
 	id         string
 	name       string
@@ -339,11 +339,11 @@ func (b *hhBuilder) marryBefore(husband, wife int32, before day) (int, bool) {
 	return m, true
 }
 
-// newID returns a unique personal identification number: "0" and the
-// 2-digit code of the province where the birth was registered (the old,
-// pre-2025 province for births before 1 July 2025, picked by population
-// among those merged into the birth province), a century-and-gender digit,
-// the last two digits of the birth year and six random digits.
+// newID returns a unique personal identification number. It is "0" and the
+// 2-digit code of the province where the birth was registered, a
+// century-and-gender digit, the last two digits of the birth year and six
+// random digits. Births before 1 July 2025 get the code of an old province
+// merged into the birth province, picked in proportion to its population.
 func (w *world) newID(r *rng, born day, female bool, birthProvince int32) string {
 	p := &w.ref.provinces[birthProvince]
 	prefix := p.code

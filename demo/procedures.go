@@ -128,10 +128,10 @@ func processingDays(value, unit string) (float64, bool, error) {
 	return 0, false, fmt.Errorf("unknown processing time unit %q", unit)
 }
 
-// onlineLevel derives the online service level: none without an online
-// channel; partial for procedures that need presence or originals; else
-// full for about 60 % of procedures, chosen by a hash of the code. A row of
-// the December 2025 online list without channels counts as online.
+// onlineLevel derives the online service level. It is none without an
+// online channel, and partial for procedures that need presence or
+// originals. Otherwise a hash of the code makes 60 % of procedures full. A
+// row of the December 2025 online list without channels counts as online.
 func onlineLevel(c catalogueRow, channels []string) string {
 	online := contains(channels, "online") || len(channels) == 0 && c.online2025
 	if !online {
