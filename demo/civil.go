@@ -7,29 +7,36 @@ import (
 	"strings"
 )
 
-// registration is one entry of the civil status books.
+// registration is one entry of the civil status books. The columns that
+// only some kinds use are in details, which stays nil for births and
+// marriages, so that a million registrations fit in less memory.
 type registration struct {
 	kind    string
 	commune string // code of the registering office's commune
 	on      day
 	event   day
+	related int32 // index of the dissolved marriage's registration, or -1
 	hasEvt  bool
+	number  int32
 	subject string // subject_name
 	gender  string // subject_gender
 	place   string
+	details *registrationDetails
+	parties []party
+	id      int64
+	book    string
+}
+
+// registrationDetails holds the columns of deaths, corrections,
+// confirmations and guardianships.
+type registrationDetails struct {
 	cause   string
-	related int // index of the dissolved marriage's registration, or -1
 	item    string
 	oldVal  string
 	newVal  string
 	stated  string
 	purpose string
 	ended   day
-	parties []party
-
-	id     int64
-	book   string
-	number int
 }
 
 type party struct {
@@ -147,19 +154,31 @@ func (w *world) communeLabel(c int32) string {
 	return strings.ToLower(cm.kind) + " " + cm.name + ", " + w.provinceLabel(&w.ref.provinces[cm.province])
 }
 
+// birthPlaceText returns the place of birth as a registration writes it: at
+// home, at the commune health station or at the provincial hospital. The
+// texts are built once per commune and shared.
 func (w *world) birthPlaceText(r *rng, c int32, born day) string {
-	p := &w.ref.provinces[w.ref.communes[c].province]
+	if w.birthPlaces == nil {
+		w.birthPlaces = make([][3]string, len(w.ref.communes))
+	}
+	texts := &w.birthPlaces[c]
+	if texts[0] == "" {
+		p := &w.ref.provinces[w.ref.communes[c].province]
+		texts[0] = "Tại nhà, " + w.communeLabel(c)
+		texts[1] = "Trạm Y tế " + w.communeLabel(c)
+		texts[2] = "Bệnh viện Đa khoa " + w.provinceLabel(p)
+	}
 	home := 0.1
 	if born.year() < 1990 {
 		home = 0.5
 	}
 	switch x := r.Float64(); {
 	case x < home:
-		return "Tại nhà, " + w.communeLabel(c)
+		return texts[0]
 	case x < home+(1-home)*0.4:
-		return "Trạm Y tế " + w.communeLabel(c)
+		return texts[1]
 	default:
-		return "Bệnh viện Đa khoa " + w.provinceLabel(p)
+		return texts[2]
 	}
 }
 
@@ -180,7 +199,7 @@ func (w *world) addDivorce(r *rng, cv *civil, m int) {
 		kind: "divorce", commune: w.communeCode(mar.commune),
 		on:    min(mar.decision+day(r.between(5, 40)), w.asOf),
 		event: mar.decision, hasEvt: true,
-		related: cv.marriageReg[m],
+		related: int32(cv.marriageReg[m]),
 		parties: []party{w.party(mar.husband, "husband"), w.party(mar.wife, "wife")},
 	})
 }
@@ -221,7 +240,7 @@ func (w *world) addDeath(r *rng, cv *civil, i int32) int {
 		event: p.died, hasEvt: true,
 		subject: p.name,
 		place:   place,
-		cause:   causes.pick(r),
+		details: &registrationDetails{cause: causes.pick(r)},
 		related: -1,
 		parties: []party{w.party(i, "deceased")},
 	})
@@ -261,7 +280,7 @@ func (w *world) addGuardianships(cv *civil) {
 			parties: []party{w.party(g.guardian, "guardian"), w.party(g.ward, "ward")},
 		}
 		if adult := w.people[g.ward].born.addYears(18); adult <= w.asOf {
-			reg.ended = adult
+			reg.details = &registrationDetails{ended: adult}
 		}
 		cv.regs = append(cv.regs, reg)
 	}
@@ -277,6 +296,8 @@ func (w *world) addCorrections(r *rng, cv *civil) {
 			continue
 		}
 		reg := registration{kind: "correction", related: -1, parties: []party{w.party(int32(i), "subject")}}
+		fix := &registrationDetails{}
+		reg.details = fix
 		reg.commune = cv.regs[cv.birthReg[i]].commune
 		lo := p.born.addYears(1)
 		hi := w.asOf
@@ -289,19 +310,19 @@ func (w *world) addCorrections(r *rng, cv *civil) {
 		reg.on = lo + day(r.IntN(int(hi-lo)))
 		switch x := r.Float64(); {
 		case x < 0.5:
-			reg.item = "Họ, chữ đệm, tên"
-			reg.oldVal = misspell(r, p.name)
-			reg.newVal = p.name
+			fix.item = "Họ, chữ đệm, tên"
+			fix.oldVal = misspell(r, p.name)
+			fix.newVal = p.name
 		case x < 0.8:
-			reg.item = "Quê quán"
-			reg.oldVal = w.communeLabel(w.anyCommune[w.ref.communes[p.hometown].province].pick(r))
-			reg.newVal = w.communeLabel(p.hometown)
+			fix.item = "Quê quán"
+			fix.oldVal = w.communeLabel(w.anyCommune[w.ref.communes[p.hometown].province].pick(r))
+			fix.newVal = w.communeLabel(p.hometown)
 		default:
-			reg.item = "Ngày, tháng, năm sinh"
-			reg.oldVal = (p.born + day(r.between(1, 40))).String()
-			reg.newVal = p.born.String()
+			fix.item = "Ngày, tháng, năm sinh"
+			fix.oldVal = (p.born + day(r.between(1, 40))).String()
+			fix.newVal = p.born.String()
 		}
-		if reg.oldVal == reg.newVal {
+		if fix.oldVal == fix.newVal {
 			continue
 		}
 		cv.regs = append(cv.regs, reg)
@@ -359,8 +380,7 @@ func (w *world) addConfirmation(cv *civil, i int32, on day, purpose string) {
 	cv.regs = append(cv.regs, registration{
 		kind: "marital_status_confirmation", commune: w.communeCode(w.people[i].commune),
 		on: on, related: -1,
-		stated:  w.maritalOn(i, on).String(),
-		purpose: purpose,
+		details: &registrationDetails{stated: w.maritalOn(i, on).String(), purpose: purpose},
 		parties: []party{w.party(i, "subject")},
 	})
 	cv.confirmations = append(cv.confirmations, len(cv.regs)-1)
@@ -429,12 +449,16 @@ func numberRegistrations(cv *civil) {
 		year          int
 	}
 	next := map[bookKey]int{}
+	books := map[int]string{} // one string per year, shared by its books
 	for n, i := range order {
 		reg := &cv.regs[i]
 		reg.id = int64(n + 1)
 		key := bookKey{reg.commune, reg.kind, reg.on.year()}
 		next[key]++
-		reg.book = fmt.Sprintf("01/%d", key.year)
-		reg.number = next[key]
+		if books[key.year] == "" {
+			books[key.year] = fmt.Sprintf("01/%d", key.year)
+		}
+		reg.book = books[key.year]
+		reg.number = int32(next[key])
 	}
 }

@@ -26,6 +26,7 @@ type world struct {
 	marriagesOf map[int32][]int // marriages of each person, by index
 	adults      [][]int32       // living adults aged 25-68 by province
 	byID        map[string]int32
+	birthPlaces [][3]string // place-of-birth texts per commune, built on first use
 }
 
 func newWorld(ref *refData, opts Options) *world {

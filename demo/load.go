@@ -179,6 +179,8 @@ func (w *world) writeResidences(l bulkLoader, c *counter, dr *drift, order []int
 	})
 }
 
+var noDetails registrationDetails
+
 func (w *world) writeCivilStatus(l bulkLoader, c *counter, cv *civil) error {
 	order := make([]int, 0, len(cv.regs))
 	for i := range cv.regs {
@@ -198,11 +200,15 @@ func (w *world) writeCivilStatus(l bulkLoader, c *counter, cv *civil) error {
 			if reg.related >= 0 {
 				related = cv.regs[reg.related].id
 			}
+			details := reg.details
+			if details == nil {
+				details = &noDetails
+			}
 			err := t.Append(reg.id, reg.kind, reg.book, int64(reg.number), reg.commune, reg.on.String(),
 				nullDay(reg.event, reg.hasEvt), nullString(reg.subject), nullString(reg.gender),
-				nullString(reg.place), nullString(reg.cause), related, nullString(reg.item),
-				nullString(reg.oldVal), nullString(reg.newVal), nullString(reg.stated),
-				nullString(reg.purpose), nullDay(reg.ended, reg.ended != 0))
+				nullString(reg.place), nullString(details.cause), related, nullString(details.item),
+				nullString(details.oldVal), nullString(details.newVal), nullString(details.stated),
+				nullString(details.purpose), nullDay(details.ended, details.ended != 0))
 			if err != nil {
 				return err
 			}
