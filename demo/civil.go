@@ -287,7 +287,7 @@ func (w *world) addGuardianships(cv *civil) {
 }
 
 // addCorrections registers corrections of birth details for about three
-// people in a thousand. The birth registration already shows the corrected
+// people in a thousand, within the last 20 years. The birth registration already shows the corrected
 // value, as an extract issued after the correction would.
 func (w *world) addCorrections(r *rng, cv *civil) {
 	for i := range w.people {
@@ -299,7 +299,7 @@ func (w *world) addCorrections(r *rng, cv *civil) {
 		fix := &registrationDetails{}
 		reg.details = fix
 		reg.commune = cv.regs[cv.birthReg[i]].commune
-		lo := p.born.addYears(1)
+		lo := max(p.born.addYears(1), w.asOf.addYears(-20))
 		hi := w.asOf
 		if !p.alive {
 			hi = p.died

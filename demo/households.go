@@ -296,7 +296,7 @@ func (b *hhBuilder) joinCouple(husband, wife int32, married day) {
 
 func (b *hhBuilder) nuclear() {
 	w, r := b.w, b.r
-	h := b.adult(false, r.between(24, 60), "")
+	h := b.adult(false, r.between(24, 52), "")
 	f := b.partner(h)
 	kids := b.children(h, f, kidCount(r), 29)
 	m := b.marry(h, f, kids)
@@ -543,8 +543,9 @@ func (w *world) fixGender(i int32) {
 // generateTemporaryResidences registers temporary residences: for about 6 %
 // of adults aged 18-45 from outside the big cities, in a city that draws
 // migrant workers, and for 1.5 % of people aged 16-60, in another commune of
-// their own province. A registration runs 6 to 24 months; those that ran
-// out before AsOf stay on record, as they do until someone deregisters them.
+// their own province. Registrations date from the two years before AsOf and
+// run 12 to 24 months. About a quarter ran out before AsOf and stay on
+// record, as they do until someone deregisters them.
 func (w *world) generateTemporaryResidences(r *rng) {
 	var cities weighted[int32]
 	for i, p := range w.ref.provinces {
@@ -569,11 +570,11 @@ func (w *world) generateTemporaryResidences(r *rng) {
 		if c == noone || c == p.commune {
 			continue
 		}
-		since := w.asOf - day(r.IntN(900)) - 1
+		since := w.asOf - day(r.IntN(730)) - 1
 		since = max(since, p.born.addYears(16))
 		t := temporaryResidence{
 			person: int32(i), commune: c, address: w.rentedAddress(r, c),
-			since: since, expiresOn: since.addYears(0) + day(r.between(6, 24)*30),
+			since: since, expiresOn: since + day(r.between(12, 24)*30),
 		}
 		w.temporaries = append(w.temporaries, t)
 	}
