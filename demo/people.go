@@ -177,18 +177,6 @@ func (b *hhBuilder) adult(female bool, age int, family string) int32 {
 	return b.newPerson(female, b.w.bornAged(b.r, age), origin, hometown, family, "", noone, noone)
 }
 
-// parentOf creates a parent of child, born 20-38 years earlier in the child's
-// home area.
-func (b *hhBuilder) parentOf(child int32, female bool, family string) int32 {
-	c := b.w.people[child]
-	gap := b.r.between(20, 36)
-	if !female {
-		gap += b.r.between(0, 4)
-	}
-	born := c.born.addYears(-gap) - day(b.r.between(0, 300))
-	return b.newPerson(female, born, c.hometown, c.hometown, family, "", noone, noone)
-}
-
 // childOf creates a child of father and mother (either may be noone) born on
 // born, in or near the household's commune.
 func (b *hhBuilder) childOf(father, mother int32, born day) int32 {
