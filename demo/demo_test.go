@@ -524,3 +524,46 @@ func TestSummaryRoundTrip(t *testing.T) {
 		t.Errorf("summary read back as %+v", got)
 	}
 }
+
+// indexNames lists the indexes of db, those behind primary keys included.
+func indexNames(t *testing.T, db *sqldb.DB) []string {
+	t.Helper()
+	q := "SELECT name FROM sqlite_master WHERE type = 'index' ORDER BY name"
+	if db.Engine() == sqldb.Postgres {
+		q = "SELECT indexname FROM pg_indexes WHERE schemaname = current_schema() ORDER BY indexname"
+	}
+	var names []string
+	for _, r := range query(t, db, q) {
+		names = append(names, r[0])
+	}
+	return names
+}
+
+// checkIndexesKept fails unless every database of seeded has the indexes
+// that a freshly migrated database of fresh has.
+func checkIndexesKept(t *testing.T, fresh, seeded *sources.DBs) {
+	t.Helper()
+	pairs := [][2]*sqldb.DB{
+		{fresh.Population, seeded.Population}, {fresh.CivilStatus, seeded.CivilStatus},
+		{fresh.Business, seeded.Business}, {fresh.Procedures, seeded.Procedures},
+	}
+	for _, p := range pairs {
+		want, got := strings.Join(indexNames(t, p[0]), " "), strings.Join(indexNames(t, p[1]), " ")
+		if want == "" {
+			t.Errorf("%s: a freshly migrated database has no indexes", p[0].Name())
+		}
+		if got != want {
+			t.Errorf("%s indexes after seeding: %s, want %s", p[1].Name(), got, want)
+		}
+	}
+}
+
+func TestSeedKeepsIndexes(t *testing.T) {
+	dbs, _ := seeded(t)
+	fresh, err := sources.Open(context.Background(), sources.DefaultConfig(t.TempDir()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	checkIndexesKept(t, fresh, dbs)
+}

@@ -28,10 +28,16 @@ func TestPostgresMatchesSQLite(t *testing.T) {
 		t.Fatalf("open PostgreSQL sources: %v", err)
 	}
 	defer pg.Close()
+	fresh, err := sources.Open(ctx, postgresSources(t))
+	if err != nil {
+		t.Fatalf("open fresh PostgreSQL sources: %v", err)
+	}
+	defer fresh.Close()
 	pgSum, err := Seed(ctx, pg, testOptions, nil)
 	if err != nil {
 		t.Fatalf("seed PostgreSQL: %v", err)
 	}
+	checkIndexesKept(t, fresh, pg)
 
 	lite, liteSum := seeded(t)
 	want := tableHashes(t, lite)

@@ -214,8 +214,17 @@ func loadPostgres(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error
 		}
 		defer tx.Rollback(ctx)
 
+		indexes, err := dropPostgresIndexes(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if err := fill(&pgLoader{ctx: ctx, tx: tx}); err != nil {
 			return err
+		}
+		for _, index := range indexes {
+			if _, err := tx.Exec(ctx, index); err != nil {
+				return fmt.Errorf("recreate index: %s: %w", index, err)
+			}
 		}
 		if err := tx.Commit(ctx); err != nil {
 			return fmt.Errorf("commit: %w", err)
@@ -229,6 +238,41 @@ func loadPostgres(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error
 		return fmt.Errorf("%s: %w", db.Name(), err)
 	}
 	return nil
+}
+
+// dropPostgresIndexes drops the secondary indexes of the current schema
+// inside tx and returns the statements that recreate them, for the same
+// reason as dropSQLiteIndexes. Indexes behind primary keys and unique
+// constraints stay.
+func dropPostgresIndexes(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	const q = `SELECT i.indexname, i.indexdef FROM pg_indexes i
+		WHERE i.schemaname = current_schema()
+		AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname AND c.contype IN ('p', 'u'))
+		ORDER BY i.indexname`
+	rows, err := tx.Query(ctx, q)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	var names, create []string
+	for rows.Next() {
+		var name, stmt string
+		if err := rows.Scan(&name, &stmt); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list indexes: %w", err)
+		}
+		names = append(names, name)
+		create = append(create, stmt)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	for _, name := range names {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+pgx.Identifier{name}.Sanitize()); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", name, err)
+		}
+	}
+	return create, nil
 }
 
 type pgLoader struct {
