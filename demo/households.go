@@ -27,6 +27,7 @@ type world struct {
 	adults      [][]int32       // living adults aged 25-68 by province
 	byID        map[string]int32
 	birthPlaces [][3]string // place-of-birth texts per commune, built on first use
+	nests       [][]nest    // older couples without children at home, per province
 }
 
 func newWorld(ref *refData, opts Options) *world {
@@ -37,6 +38,7 @@ func newWorld(ref *refData, opts Options) *world {
 		asOf:       dayOf(opts.AsOf),
 		ids:        make(map[int64]struct{}, opts.Citizens),
 		communeSeq: make([]int, len(ref.communes)),
+		nests:      make([][]nest, len(ref.provinces)),
 	}
 	w.people = make([]person, 0, opts.Citizens)
 	for i, p := range ref.provinces {
@@ -279,6 +281,10 @@ func (b *hhBuilder) couple() {
 	f := b.partner(h)
 	m := b.marry(h, f, nil)
 	b.joinCouple(h, f, b.w.marriages[m].on)
+	if age >= 50 {
+		w := b.w
+		w.nests[b.province] = append(w.nests[b.province], nest{father: h, mother: f, married: w.marriages[m].on})
+	}
 }
 
 // joinCouple adds a married couple to the household: the husband is the head

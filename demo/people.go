@@ -169,12 +169,52 @@ func (w *world) bornAged(r *rng, age int) day {
 
 // adult creates an adult of the household born at an origin commune.
 func (b *hhBuilder) adult(female bool, age int, family string) int32 {
+	born := b.w.bornAged(b.r, age)
+	if family == "" {
+		if i, ok := b.childOfNest(female, born); ok {
+			return i
+		}
+	}
 	origin := b.originCommune()
 	hometown := origin
 	if b.r.chance(0.3) {
 		hometown = b.w.ruralCommune[b.w.ref.communes[origin].province].pick(b.r)
 	}
-	return b.newPerson(female, b.w.bornAged(b.r, age), origin, hometown, family, "", noone, noone)
+	return b.newPerson(female, born, origin, hometown, family, "", noone, noone)
+}
+
+// nest is an older couple living without children, whose grown-up children
+// may head or join other households of the province.
+type nest struct {
+	father, mother int32
+	married        day
+	children       int
+}
+
+// childOfNest creates, for half the adults who fit, a grown-up child of an
+// older couple of the same province: born 20-40 years after the mother and
+// after the wedding. It reports false when no couple fits.
+func (b *hhBuilder) childOfNest(female bool, born day) (int32, bool) {
+	w, r := b.w, b.r
+	nests := w.nests[b.province]
+	if len(nests) == 0 || w.ethnicStyle(b.ethnic) != "kinh" || !r.chance(0.5) {
+		return noone, false
+	}
+	for range 8 {
+		n := &nests[r.IntN(len(nests))]
+		mother, father := &w.people[n.mother], &w.people[n.father]
+		if n.children >= 4 || born < mother.born.addYears(20) || born > mother.born.addYears(40) ||
+			born < n.married+60 || mother.ethnic != b.ethnic {
+			continue
+		}
+		n.children++
+		birthPlace := mother.commune
+		if r.chance(0.35) {
+			birthPlace = w.anyCommune[b.province].pick(r)
+		}
+		return b.newPerson(female, born, birthPlace, father.hometown, father.family, mother.family, n.father, n.mother), true
+	}
+	return noone, false
 }
 
 // childOf creates a child of father and mother (either may be noone) born on
@@ -265,6 +305,9 @@ func (b *hhBuilder) partner(p int32) int32 {
 	}
 	born := s.born.addYears(-gap) - day(r.between(-150, 150))
 	born = min(born, w.asOf.addYears(-19))
+	if i, ok := b.childOfNest(!s.female, born); ok {
+		return i
+	}
 	origin := b.originCommune()
 	return b.newPerson(!s.female, born, origin, origin, "", "", noone, noone)
 }
