@@ -263,6 +263,14 @@ func (b *hhBuilder) single() {
 	}
 }
 
+// spouseRelation returns the relation to the head of the head's spouse.
+func spouseRelation(female bool) string {
+	if female {
+		return "wife"
+	}
+	return "husband"
+}
+
 // spouses orders a couple as husband and wife.
 func (b *hhBuilder) spouses(x, y int32) (husband, wife int32) {
 	if b.w.people[x].female {
@@ -414,7 +422,7 @@ func (b *hhBuilder) threeGenerationsUnderGrandparent() {
 	b.settle(g, w.marriages[m].on)
 	b.join(head, "head", b.since)
 	if !widowed {
-		b.join(other, map[bool]string{true: "wife", false: "husband"}[w.people[other].female], b.since)
+		b.join(other, spouseRelation(w.people[other].female), b.since)
 	}
 	for _, k := range kids {
 		switch age := ageOn(w.people[k].born, w.asOf); {
@@ -470,7 +478,7 @@ func (b *hhBuilder) threeGenerationsUnderParent() {
 	}
 	b.settle(head, w.marriages[m].on)
 	b.join(head, "head", b.since)
-	b.join(spouse, map[bool]string{true: "wife", false: "husband"}[w.people[spouse].female], b.since)
+	b.join(spouse, spouseRelation(w.people[spouse].female), b.since)
 	for _, k := range kids {
 		b.join(k, "child", b.since)
 	}
@@ -497,7 +505,7 @@ func (b *hhBuilder) grandparents() {
 	b.settle(g, w.people[g].born.addYears(25))
 	b.join(g, "head", b.since)
 	if partner != noone {
-		b.join(partner, map[bool]string{true: "wife", false: "husband"}[w.people[partner].female], b.since)
+		b.join(partner, spouseRelation(w.people[partner].female), b.since)
 	}
 	family := w.people[g].family
 	if w.people[g].female && partner != noone {

@@ -161,6 +161,10 @@ var nameStyles = map[string]*nameStyle{
 	},
 }
 
+// regionalSplit is the share of Hoàng among Hoàng/Huỳnh, and of Vũ among
+// Vũ/Võ, per region.
+var regionalSplit = map[region]float64{north: 0.95, central: 0.5, south: 0.15}
+
 // names generates people's names.
 type names struct {
 	north, central, south                     weighted[string]
@@ -189,7 +193,7 @@ func newNames() *names {
 				share *= 1.2
 			}
 			// Hoàng and Vũ dominate in the north; Huỳnh and Võ in the south.
-			split := map[region]float64{north: 0.95, central: 0.5, south: 0.15}[reg]
+			split := regionalSplit[reg]
 			w := n.regionSurnames(reg)
 			switch s.name {
 			case "Hoàng":
@@ -346,7 +350,10 @@ func (n *names) firstMiddle(r *rng, s *nameStyle, female, modern bool, reg regio
 		}
 		return pick(r, s.maleMiddle)
 	}
-	traditional := map[bool]float64{true: 0.2, false: 0.75}[modern]
+	traditional := 0.75
+	if modern {
+		traditional = 0.2
+	}
 	if reg == south {
 		traditional *= 0.5
 	}
