@@ -69,7 +69,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 	)
 	switch engine {
 	case Postgres:
-		x, err = sqlx.Open("pgx", dsn)
+		x, err = openPostgres(dsn, opts)
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 16
 		}
