@@ -29,7 +29,7 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 		name        TEXT NOT NULL,
 		applied_at  TEXT NOT NULL
 	)`
-	if _, err := db.x.ExecContext(ctx, create); err != nil {
+	if _, err := db.x.ExecContext(ctx, db.dialect(create)); err != nil {
 		return fmt.Errorf("%s: create schema_migrations: %w", db.name, err)
 	}
 
