@@ -55,8 +55,8 @@ func TestCitizenLoaderHandles70000Keys(t *testing.T) {
 		dbs := testenv.Sources(t, engine)
 		plantCitizens(t, dbs.Population, planted)
 
-		// Every 20th key exists; the keys come in a shuffled order, which
-		// neither engine returns rows in.
+		// Every 20th key exists. The keys are shuffled, because neither engine
+		// returns rows in that order.
 		ids := make([]string, keys)
 		for i := range ids {
 			if i%20 == 0 {

@@ -109,7 +109,7 @@ func TestPostgresStatementTimeout(t *testing.T) {
 }
 
 func TestPostgresConnectTimeout(t *testing.T) {
-	// A server that accepts connections and never answers.
+	// A server that accepts connections and never sends a byte.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -129,7 +129,7 @@ func TestPostgresConnectTimeout(t *testing.T) {
 	start := time.Now()
 	_, err = sqldb.Open(context.Background(), "population", dsn, sqldb.Options{ConnectTimeout: 300 * time.Millisecond})
 	if err == nil {
-		t.Fatal("Open succeeded against a server that never answers")
+		t.Fatal("Open succeeded against a server that never responds")
 	}
 	if !strings.Contains(err.Error(), "connect to population database") {
 		t.Errorf("error %q does not name the source", err)
