@@ -2,68 +2,24 @@ package demo
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"os"
-	"strings"
 	"testing"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 
 	"lienthong/sources"
+	"lienthong/testenv"
 )
 
-// postgresURL is the server the PostgreSQL test creates its databases on;
-// LIENTHONG_TEST_POSTGRES overrides it. The test is skipped when the server
-// does not answer.
-func postgresURL() string {
-	if u := os.Getenv("LIENTHONG_TEST_POSTGRES"); u != "" {
-		return u
-	}
-	return "postgres://postgres@127.0.0.1:5432/postgres"
-}
-
 // createPostgresDatabases creates one empty database per source, dropped
-// when the test ends, and returns the configuration that reaches them.
+// when the test ends, and returns the configuration that reaches them. The
+// test is skipped when no server answers, or fails under
+// LIENTHONG_REQUIRE_POSTGRES, as testenv.PostgresDB says.
 func createPostgresDatabases(t *testing.T) sources.Config {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	admin, err := pgx.Connect(ctx, postgresURL())
-	if err != nil {
-		t.Skipf("PostgreSQL not reachable at %s: %v", postgresURL(), err)
+	return sources.Config{
+		Population:  sources.Source{DSN: testenv.PostgresDB(t)},
+		CivilStatus: sources.Source{DSN: testenv.PostgresDB(t)},
+		Business:    sources.Source{DSN: testenv.PostgresDB(t)},
+		Procedures:  sources.Source{DSN: testenv.PostgresDB(t)},
 	}
-	// Cleanups run last-in first-out: the databases are dropped before
-	// this connection closes.
-	t.Cleanup(func() { admin.Close(context.Background()) })
-	suffix := make([]byte, 4)
-	rand.Read(suffix)
-	prefix := "lienthong_demo_test_" + hex.EncodeToString(suffix)
-
-	base := postgresURL()
-	base = base[:strings.LastIndex(base, "/")+1]
-	dsn := func(source string) sources.Source {
-		name := prefix + "_" + source
-		if _, err := admin.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-			t.Fatalf("create database %s: %v", name, err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
-				t.Errorf("drop database %s: %v", name, err)
-			}
-		})
-		return sources.Source{DSN: base + name}
-	}
-	cfg := sources.Config{
-		Population:  dsn("population"),
-		CivilStatus: dsn("civilstatus"),
-		Business:    dsn("business"),
-		Procedures:  dsn("procedures"),
-	}
-	return cfg
 }
 
 func TestPostgresMatchesSQLite(t *testing.T) {
