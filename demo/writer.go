@@ -167,14 +167,34 @@ func loadPostgres(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error
 		if !ok {
 			return fmt.Errorf("unexpected PostgreSQL driver connection %T", driverConn)
 		}
+		// The pool's statement timeout suits queries, not a load of
+		// millions of rows. RESET restores it before the connection goes
+		// back to the pool.
+		if _, err := c.Conn().Exec(ctx, "SET statement_timeout = 0"); err != nil {
+			return fmt.Errorf("lift statement timeout: %w", err)
+		}
+		defer c.Conn().Exec(context.WithoutCancel(ctx), "RESET statement_timeout")
+
 		tx, err := c.Conn().Begin(ctx)
 		if err != nil {
 			return fmt.Errorf("begin: %w", err)
 		}
 		defer tx.Rollback(ctx)
 
+		indexes, err := dropSecondaryIndexes(ctx, tx)
+		if err != nil {
+			return err
+		}
 		if err := fill(&pgLoader{ctx: ctx, tx: tx}); err != nil {
 			return err
+		}
+		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+			return fmt.Errorf("set maintenance_work_mem: %w", err)
+		}
+		for _, definition := range indexes {
+			if _, err := tx.Exec(ctx, definition); err != nil {
+				return fmt.Errorf("recreate index: %w", err)
+			}
 		}
 		if err := tx.Commit(ctx); err != nil {
 			return fmt.Errorf("commit: %w", err)
@@ -188,6 +208,42 @@ func loadPostgres(ctx context.Context, db *sqldb.DB, fill func(bulkLoader) error
 		return fmt.Errorf("%s: %w", db.Name(), err)
 	}
 	return nil
+}
+
+// dropSecondaryIndexes drops the indexes of the current schema that are
+// neither primary keys nor unique, and returns their definitions. Building
+// an index once over loaded rows is faster than updating it row by row
+// during COPY. The caller recreates them in the same transaction, so the
+// schema the migrations define is back when the load commits.
+func dropSecondaryIndexes(ctx context.Context, tx pgx.Tx) ([]string, error) {
+	rows, err := tx.Query(ctx, `
+		SELECT i.relname, pg_get_indexdef(i.oid)
+		FROM pg_index x
+		JOIN pg_class i ON i.oid = x.indexrelid
+		JOIN pg_class t ON t.oid = x.indrelid
+		WHERE t.relnamespace = current_schema()::regnamespace AND NOT x.indisprimary AND NOT x.indisunique
+		ORDER BY i.relname`)
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+	type index struct{ name, definition string }
+	indexes, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (index, error) {
+		var ix index
+		err := row.Scan(&ix.name, &ix.definition)
+		return ix, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list indexes: %w", err)
+	}
+
+	definitions := make([]string, 0, len(indexes))
+	for _, ix := range indexes {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+pgx.Identifier{ix.name}.Sanitize()); err != nil {
+			return nil, fmt.Errorf("drop index %s: %w", ix.name, err)
+		}
+		definitions = append(definitions, ix.definition)
+	}
+	return definitions, nil
 }
 
 type pgLoader struct {
