@@ -16,10 +16,31 @@ import (
 // and serves them.
 func seededEnv(t *testing.T, engine sqldb.Engine) (*testenv.Env, *demo.Summary) {
 	t.Helper()
-	dbs := testenv.Sources(t, engine)
+	return seed(t, testenv.Sources(t, engine))
+}
+
+// mixedEnv seeds and serves sources with population on PostgreSQL and the
+// rest on SQLite.
+func mixedEnv(t *testing.T) (*testenv.Env, *demo.Summary) {
+	t.Helper()
+	cfg := sources.DefaultConfig(t.TempDir())
+	cfg.Population = sources.Source{DSN: testenv.PostgresDB(t)}
+	dbs, err := sources.Open(context.Background(), cfg)
+	if err != nil {
+		t.Fatalf("open mixed sources: %v", err)
+	}
+	t.Cleanup(func() { dbs.Close() })
+	if dbs.Population.Engine() != sqldb.Postgres || dbs.Business.Engine() != sqldb.SQLite {
+		t.Fatalf("engines: population %s, business %s", dbs.Population.Engine(), dbs.Business.Engine())
+	}
+	return seed(t, dbs)
+}
+
+func seed(t *testing.T, dbs *sources.DBs) (*testenv.Env, *demo.Summary) {
+	t.Helper()
 	summary, err := demo.Seed(context.Background(), dbs, demo.Options{Citizens: 3000, Seed: 7, AsOf: demo.DefaultAsOf}, nil)
 	if err != nil {
-		t.Fatalf("seed %s: %v", engine, err)
+		t.Fatalf("seed: %v", err)
 	}
 	return testenv.Serve(t, dbs, testenv.Options{Dispatch: testDispatch}), summary
 }
@@ -39,9 +60,12 @@ func sampleDossiers(t *testing.T, dbs *sources.DBs, showcase string) []string {
 	return codes
 }
 
+// TestEnginesReturnIdenticalData compares all sources on SQLite with all on
+// PostgreSQL and with population alone on PostgreSQL.
 func TestEnginesReturnIdenticalData(t *testing.T) {
 	lite, liteSummary := seededEnv(t, testenv.SQLite)
 	pg, pgSummary := seededEnv(t, testenv.Postgres)
+	mixed, _ := mixedEnv(t)
 	if liteSummary.ShowcaseDossier != pgSummary.ShowcaseDossier {
 		t.Fatalf("showcase dossier: SQLite %s, PostgreSQL %s", liteSummary.ShowcaseDossier, pgSummary.ShowcaseDossier)
 	}
@@ -87,6 +111,9 @@ func TestEnginesReturnIdenticalData(t *testing.T) {
 		}
 		if !bytes.Equal(want.Data, got.Data) {
 			t.Errorf("%s: data differs\nSQLite:     %s\nPostgreSQL: %s", r.name, want.Data, got.Data)
+		}
+		if mixedData := mixed.Query(t, r.query, r.variables); !bytes.Equal(want.Data, mixedData.Data) {
+			t.Errorf("%s: data differs\nSQLite: %s\nmixed:  %s (errors %+v)", r.name, want.Data, mixedData.Data, mixedData.Errors)
 		}
 	}
 }
