@@ -37,11 +37,12 @@ var textColumn = regexp.MustCompile(`\bTEXT\b`)
 //
 // On PostgreSQL every TEXT column of CREATE TABLE and ALTER TABLE gets
 // COLLATE "C", so that comparisons, ORDER BY and the indexes that serve
-// them follow byte order, as on SQLite. With a database collation such as
-// vi_VN or en_US, PostgreSQL would ignore spaces and punctuation at the
-// first level: names, dossier codes and keyset cursors would come back in
-// another order than on SQLite, and LIKE prefixes could not use an index.
-// A statement that already names a collation is left as written.
+// them follow byte order, as on SQLite. A linguistic database collation,
+// such as ICU vi-VN or glibc en_US.UTF-8, compares by language rules
+// instead. Names, dossier codes and keyset cursors would then sort
+// differently from SQLite, and name-prefix ranges would miss rows: under
+// vi-VN every citizen search came back empty. A statement that already
+// names a collation is left as written.
 func (db *DB) dialect(stmt string) string {
 	if db.engine != Postgres || strings.Contains(stmt, "COLLATE") {
 		return stmt

@@ -1,7 +1,7 @@
 // Package testenv starts the gateway for tests: four real databases,
 // migrated, behind a real HTTP server. The databases are SQLite files in a
-// temporary folder or, with Options.Engine set to Postgres, throwaway
-// PostgreSQL databases.
+// temporary folder or, with Options.Engine set to Postgres, one schema per
+// source in a throwaway PostgreSQL database.
 package testenv
 
 import (
@@ -56,7 +56,7 @@ var Engines = []sqldb.Engine{SQLite, Postgres}
 
 // ForEachEngine runs fn as one subtest per engine, named "sqlite" and
 // "postgres". The PostgreSQL subtest is skipped, or fails in CI, as
-// PostgresDB says.
+// described at PostgresDB.
 func ForEachEngine(t *testing.T, fn func(t *testing.T, engine sqldb.Engine)) {
 	t.Helper()
 	for _, engine := range Engines {
@@ -65,8 +65,8 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, engine sqldb.Engine)) {
 }
 
 // Sources opens fresh, migrated sources on engine: SQLite files in
-// t.TempDir, or throwaway PostgreSQL databases from PostgresSources. They
-// are closed when the test ends.
+// t.TempDir, or the schemas of a throwaway PostgreSQL database from
+// PostgresSources. They are closed when the test ends.
 func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
 	t.Helper()
 	var cfg sources.Config
