@@ -9,13 +9,14 @@ import (
 
 	"lienthong/loaders"
 	"lienthong/server"
+	"lienthong/sqldb"
 	"lienthong/testenv"
 )
 
 // testDispatch waits for a longer quiet spell than production, so that
 // sibling fields join one batch even on a loaded machine under the race
 // detector and statement counts are exact.
-var testDispatch = loaders.Dispatch{Idle: 2 * time.Millisecond, MaxWait: time.Second}
+var testDispatch = loaders.Dispatch{Idle: 20 * time.Millisecond, MaxWait: 2 * time.Second}
 
 // plantCase plants a dossier whose applicant is married, heads a household
 // of size members, represents an enterprise, owns a household business and
@@ -33,8 +34,8 @@ func plantCase(t *testing.T, env *testenv.Env, f *testenv.Fixture, size int) str
 	return f.Dossier("1.001193", applicant, "2026-11-20", "processing")
 }
 
-func newEnvWithProcedures(t *testing.T) (*testenv.Env, *testenv.Fixture) {
-	env := testenv.New(t, testenv.Options{Dispatch: testDispatch})
+func newEnvWithProcedures(t *testing.T, engine sqldb.Engine) (*testenv.Env, *testenv.Fixture) {
+	env := testenv.New(t, testenv.Options{Dispatch: testDispatch, Engine: engine})
 	f := env.Fixture(t)
 	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
 	f.Procedure("1.000894", "Thủ tục đăng ký kết hôn")
@@ -42,7 +43,11 @@ func newEnvWithProcedures(t *testing.T) (*testenv.Env, *testenv.Fixture) {
 }
 
 func TestCaseContextReturnsWholeCase(t *testing.T) {
-	env, f := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, caseContextReturnsWholeCase)
+}
+
+func caseContextReturnsWholeCase(t *testing.T, engine sqldb.Engine) {
+	env, f := newEnvWithProcedures(t, engine)
 	code := plantCase(t, env, f, 4)
 
 	resp := env.Query(t, server.CaseContextQuery(), map[string]any{"code": code})
@@ -152,7 +157,11 @@ const caseContextStatements = 16
 const dossierListStatements = 14
 
 func TestCaseContextStatementsIgnoreHouseholdSize(t *testing.T) {
-	env, f := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, caseContextStatementsIgnoreHouseholdSize)
+}
+
+func caseContextStatementsIgnoreHouseholdSize(t *testing.T, engine sqldb.Engine) {
+	env, f := newEnvWithProcedures(t, engine)
 	small := plantCase(t, env, f, 2)
 	large := plantCase(t, env, f, 8)
 
@@ -188,7 +197,11 @@ const dossierListQuery = `query($first: Int) {
 }`
 
 func TestDossierListStatementsIgnoreLength(t *testing.T) {
-	env, f := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, dossierListStatementsIgnoreLength)
+}
+
+func dossierListStatementsIgnoreLength(t *testing.T, engine sqldb.Engine) {
+	env, f := newEnvWithProcedures(t, engine)
 	for i := 0; i < 25; i++ {
 		plantCase(t, env, f, 2+i%5)
 	}
@@ -212,7 +225,11 @@ func TestDossierListStatementsIgnoreLength(t *testing.T) {
 }
 
 func TestCitizenSearchIgnoresDiacriticsAndCase(t *testing.T) {
-	env, f := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, citizenSearchIgnoresDiacriticsAndCase)
+}
+
+func citizenSearchIgnoresDiacriticsAndCase(t *testing.T, engine sqldb.Engine) {
+	env, f := newEnvWithProcedures(t, engine)
 	an := f.Citizen(testenv.Person{FullName: "Nguyễn Văn An"})
 	f.Citizen(testenv.Person{FullName: "Nguyễn Văn Anh"})
 	f.Citizen(testenv.Person{FullName: "Đặng Thị Đào", Gender: "female"})
@@ -255,7 +272,11 @@ func TestCitizenSearchIgnoresDiacriticsAndCase(t *testing.T) {
 }
 
 func TestPaginationVisitsEveryItemOnce(t *testing.T) {
-	env, f := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, paginationVisitsEveryItemOnce)
+}
+
+func paginationVisitsEveryItemOnce(t *testing.T, engine sqldb.Engine) {
+	env, f := newEnvWithProcedures(t, engine)
 	for i := 0; i < 23; i++ {
 		f.Citizen(testenv.Person{FullName: fmt.Sprintf("Lê Văn Bình %02d", i%7), CommuneCode: "00008"})
 		f.Dossier("1.001193", "001085000001", fmt.Sprintf("2026-0%d-1%d", 1+i%9, i%10), "returned")
@@ -313,7 +334,11 @@ func TestPaginationVisitsEveryItemOnce(t *testing.T) {
 }
 
 func TestBadInputGetsClearErrors(t *testing.T) {
-	env, _ := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, badInputGetsClearErrors)
+}
+
+func badInputGetsClearErrors(t *testing.T, engine sqldb.Engine) {
+	env, _ := newEnvWithProcedures(t, engine)
 
 	tests := []struct {
 		name     string
@@ -357,7 +382,11 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 }
 
 func TestUnknownCodesReturnNull(t *testing.T) {
-	env, _ := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, unknownCodesReturnNull)
+}
+
+func unknownCodesReturnNull(t *testing.T, engine sqldb.Engine) {
+	env, _ := newEnvWithProcedures(t, engine)
 	resp := env.Query(t, `{
 		citizen(id: "001099999999") { id }
 		dossier(code: "000.00.04.H01-990101-9999") { code }
@@ -384,7 +413,11 @@ func TestUnknownCodesReturnNull(t *testing.T) {
 }
 
 func TestMalformedRequestBodies(t *testing.T) {
-	env, _ := newEnvWithProcedures(t)
+	testenv.ForEachEngine(t, malformedRequestBodies)
+}
+
+func malformedRequestBodies(t *testing.T, engine sqldb.Engine) {
+	env, _ := newEnvWithProcedures(t, engine)
 	bodies := []struct{ name, contentType, body string }{
 		{"not_json", "application/json", `{"query": `},
 		{"wrong_types", "application/json", `{"query": 5}`},

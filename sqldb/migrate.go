@@ -14,7 +14,8 @@ import (
 // Migrate applies the migrations in dir of fsys that the database has not
 // applied yet, each in its own transaction, and records them in
 // schema_migrations. Files are named NNN_description.sql and applied in
-// number order. Migrate fails, changing nothing, when the database holds a
+// number order. Text columns follow byte order on both engines (see
+// dialect). Migrate fails, changing nothing, when the database holds a
 // migration newer than the newest in fsys: that database was written by a
 // newer binary.
 func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
@@ -28,7 +29,7 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 		name        TEXT NOT NULL,
 		applied_at  TEXT NOT NULL
 	)`
-	if _, err := db.x.ExecContext(ctx, create); err != nil {
+	if _, err := db.x.ExecContext(ctx, db.dialect(create)); err != nil {
 		return fmt.Errorf("%s: create schema_migrations: %w", db.name, err)
 	}
 
@@ -105,8 +106,15 @@ func (db *DB) apply(ctx context.Context, m migration) error {
 	}
 	defer tx.Rollback()
 
+	// A migration may build an index over millions of rows, which takes
+	// longer than the statement timeout that suits queries.
+	if db.engine == Postgres {
+		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = 0"); err != nil {
+			return fmt.Errorf("%s: migration %s: %w", db.name, m.name, err)
+		}
+	}
 	for _, stmt := range splitStatements(m.sql) {
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		if _, err := tx.ExecContext(ctx, db.dialect(stmt)); err != nil {
 			return fmt.Errorf("%s: migration %s: %w", db.name, m.name, err)
 		}
 	}

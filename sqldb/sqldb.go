@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -69,7 +70,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 	)
 	switch engine {
 	case Postgres:
-		x, err = sqlx.Open("pgx", dsn)
+		x, err = openPostgres(dsn, opts)
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 16
 		}
@@ -205,15 +206,26 @@ func withKeys[K any](args []any, keys []K) []any {
 // bound parameters, leaving room for the query's other arguments.
 const sqliteChunk = 10000
 
-// selectAppend runs one chunk; sqlx appends to a non-empty slice, so chunks
-// accumulate in dest.
+// selectAppend runs one chunk and appends its rows to dest, a pointer to a
+// slice. sqlx's Select empties the slice before scanning, so each chunk
+// scans into a fresh slice of its own.
 func (db *DB) selectAppend(ctx context.Context, op string, n int, dest any, query string, args []any) error {
+	out := reflect.ValueOf(dest)
+	if out.Kind() != reflect.Pointer || out.Elem().Kind() != reflect.Slice {
+		return fmt.Errorf("%s.%s: destination must be a pointer to a slice, got %T", db.name, op, dest)
+	}
+	chunk := reflect.New(out.Elem().Type())
+
 	done := db.begin(ctx, op, n)
 	ctx, cancel := db.statementContext(ctx)
 	defer cancel()
-	err := db.x.SelectContext(ctx, dest, query, args...)
+	err := db.x.SelectContext(ctx, chunk.Interface(), query, args...)
 	done(err)
-	return db.wrap(op, n, err)
+	if err != nil {
+		return db.wrap(op, n, err)
+	}
+	out.Elem().Set(reflect.AppendSlice(out.Elem(), chunk.Elem()))
+	return nil
 }
 
 func (db *DB) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {

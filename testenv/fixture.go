@@ -121,7 +121,7 @@ func (f *Fixture) Household(size int) (string, []string) {
 		})
 		ids = append(ids, id)
 	}
-	if _, err := f.env.DBs.Population.X().Exec(`UPDATE households SET head_id = ? WHERE code = ?`, ids[0], code); err != nil {
+	if _, err := f.env.DBs.Population.X().Exec(f.env.DBs.Population.X().Rebind(`UPDATE households SET head_id = ? WHERE code = ?`), ids[0], code); err != nil {
 		f.t.Fatal(err)
 	}
 	return code, ids

@@ -1,5 +1,7 @@
-// Package testenv starts the gateway for tests: four real SQLite databases
-// in a temporary folder, migrated, behind a real HTTP server.
+// Package testenv starts the gateway for tests: four real databases,
+// migrated, behind a real HTTP server. The databases are SQLite files in a
+// temporary folder or, with Options.Engine set to Postgres, one schema per
+// source in a throwaway PostgreSQL database.
 package testenv
 
 import (
@@ -39,19 +41,61 @@ type Env struct {
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
+	// Engine is the engine of all four sources. Empty means SQLite.
+	Engine sqldb.Engine
 }
 
-// New opens fresh, migrated SQLite sources in t.TempDir and serves them.
-// The sources extension is on, so responses report statement counts.
-func New(t testing.TB, opts Options) *Env {
+// The engines New can build the sources on.
+const (
+	SQLite   = sqldb.SQLite
+	Postgres = sqldb.Postgres
+)
+
+// Engines lists every engine, SQLite first.
+var Engines = []sqldb.Engine{SQLite, Postgres}
+
+// ForEachEngine runs fn as one subtest per engine, named "sqlite" and
+// "postgres". The PostgreSQL subtest is skipped, or fails in CI, as
+// described at PostgresDB.
+func ForEachEngine(t *testing.T, fn func(t *testing.T, engine sqldb.Engine)) {
 	t.Helper()
-	ctx := context.Background()
-	dbs, err := sources.Open(ctx, sources.DefaultConfig(t.TempDir()))
+	for _, engine := range Engines {
+		t.Run(string(engine), func(t *testing.T) { fn(t, engine) })
+	}
+}
+
+// Sources opens fresh, migrated sources on engine: SQLite files in
+// t.TempDir, or the schemas of a throwaway PostgreSQL database from
+// PostgresSources. They are closed when the test ends.
+func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
+	t.Helper()
+	var cfg sources.Config
+	switch engine {
+	case SQLite, "":
+		cfg = sources.DefaultConfig(t.TempDir())
+	case Postgres:
+		cfg = PostgresSources(t)
+	default:
+		t.Fatalf("unknown engine %q: use %q or %q", engine, SQLite, Postgres)
+	}
+	dbs, err := sources.Open(context.Background(), cfg)
 	if err != nil {
-		t.Fatalf("open sources: %v", err)
+		t.Fatalf("open %s sources: %v", engine, err)
 	}
 	t.Cleanup(func() { dbs.Close() })
+	return dbs
+}
 
+// New opens fresh, migrated sources on opts.Engine and serves them. The
+// sources extension is on, so responses report statement counts.
+func New(t testing.TB, opts Options) *Env {
+	t.Helper()
+	return Serve(t, Sources(t, opts.Engine), opts)
+}
+
+// Serve serves dbs behind a test HTTP server, as New does.
+func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
+	t.Helper()
 	handler := server.New(server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),

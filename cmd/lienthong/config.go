@@ -85,9 +85,9 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 		intVar(fs, &src.maxOpenConns, name+"-max-conns", 0,
 			"maximum open connections to the "+name+" source; 0 means 8 on SQLite, 16 on PostgreSQL")
 		durationVar(fs, &src.statementTimeout, name+"-statement-timeout", 5*time.Second,
-			"longest a statement on the "+name+" source may run; 0 means no limit")
+			"longest a statement on the "+name+" source may run, also set as PostgreSQL's statement_timeout; 0 means no limit")
 		durationVar(fs, &src.connectTimeout, name+"-connect-timeout", 5*time.Second,
-			"longest to wait for the first connection to the "+name+" source")
+			"longest to wait for a new connection to the "+name+" source")
 	}
 }
 

@@ -61,5 +61,10 @@ func seed(ctx context.Context, args []string) error {
 	}
 	log.InfoContext(ctx, "seeded", "citizens", citizens, "elapsed", time.Since(start).Round(time.Millisecond),
 		"showcase_dossier", summary.ShowcaseDossier)
+	// serve reads the showcase dossier from the data folder, which sources
+	// on PostgreSQL alone do not create.
+	if err := os.MkdirAll(stores.dataDir, 0o755); err != nil {
+		return fmt.Errorf("create data folder for the demo summary: %w", err)
+	}
 	return demo.WriteSummary(filepath.Join(stores.dataDir, "demo.json"), summary)
 }
