@@ -1,0 +1,405 @@
+package discrepancy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+
+	"lienthong/loaders"
+	"lienthong/sources/adminunits"
+	"lienthong/sources/population"
+)
+
+// ChunkSize is the number of keys a scan reads per batch of statements.
+const ChunkSize = 5000
+
+// Unit is the area a report covers: the communes in force and the codes
+// abolished on 1 July 2025 whose territory went, wholly or partly, to one of
+// them. Records citing such an old code belong to the unit too.
+type Unit struct {
+	Communes []string
+	OldCodes []string
+}
+
+// CommuneUnit returns the unit of one commune in force.
+func CommuneUnit(units *adminunits.Units, code string) Unit {
+	return unitOf(units, []string{code})
+}
+
+// ProvinceUnit returns the unit of every commune of a province.
+func ProvinceUnit(units *adminunits.Units, p *adminunits.Province) Unit {
+	codes := make([]string, len(p.Communes))
+	for i, c := range p.Communes {
+		codes[i] = c.Code
+	}
+	return unitOf(units, codes)
+}
+
+func unitOf(units *adminunits.Units, communes []string) Unit {
+	in := make(map[string]bool, len(communes))
+	for _, c := range communes {
+		in[c] = true
+	}
+	var old []string
+	for _, o := range units.OldCommunes() {
+		if units.Commune(o.Code) != nil {
+			continue
+		}
+		for _, s := range o.Successors {
+			if in[s] {
+				old = append(old, o.Code)
+				break
+			}
+		}
+	}
+	sort.Strings(old)
+	return Unit{Communes: communes, OldCodes: old}
+}
+
+func (u Unit) all() []string {
+	return append(append([]string(nil), u.Communes...), u.OldCodes...)
+}
+
+// Request selects a page of a report.
+type Request struct {
+	Unit Unit
+	// Kinds keeps only these kinds; empty keeps every kind.
+	Kinds []Kind
+	// Skip is the number of matching findings before the page.
+	Skip int
+	// Limit is the page size.
+	Limit int
+	// Count scans the whole unit to count the findings of every kind. Without
+	// it the scan stops once the page and the one finding after it are found.
+	Count bool
+}
+
+// Page is one page of a report.
+type Page struct {
+	Findings []Finding
+	HasNext  bool
+	// Total and Counts cover every page; they are set only when the request
+	// asked for counts. Counts has an entry for every kind requested.
+	Total  int
+	Counts map[Kind]int
+}
+
+// errPageDone stops a scan once the page is complete.
+var errPageDone = errors.New("page complete")
+
+// Report scans a unit and returns one page of its findings in scan order:
+// citizens by personal id, then registrations citing abolished codes by id,
+// households, household businesses and enterprises by code, and dossiers by
+// code. Each segment lists the unit's keys with one statement and reads the
+// rows in chunks of ChunkSize keys, a few statements per chunk and source,
+// so the statement count grows with the unit's size and never with the
+// number of findings.
+func Report(ctx context.Context, s loaders.Stores, units *adminunits.Units, req Request) (*Page, error) {
+	keep := make(map[Kind]bool, len(req.Kinds))
+	for _, k := range req.Kinds {
+		keep[k] = true
+	}
+	page := &Page{}
+	if req.Count {
+		page.Counts = make(map[Kind]int)
+		for _, k := range Kinds {
+			if len(keep) == 0 || keep[k] {
+				page.Counts[k] = 0
+			}
+		}
+	}
+
+	seen := 0
+	emit := func(fs []Finding) error {
+		for _, f := range fs {
+			if len(keep) > 0 && !keep[f.Kind] {
+				continue
+			}
+			if req.Count {
+				page.Counts[f.Kind]++
+				page.Total++
+			}
+			switch {
+			case seen >= req.Skip && len(page.Findings) < req.Limit:
+				page.Findings = append(page.Findings, f)
+			case seen >= req.Skip+req.Limit:
+				page.HasNext = true
+				if !req.Count {
+					return errPageDone
+				}
+			}
+			seen++
+		}
+		return nil
+	}
+
+	sc := &scan{stores: s, units: units, unit: req.Unit, keep: keep, emit: emit}
+	for _, segment := range []func(context.Context) error{
+		sc.citizens, sc.registrations, sc.households, sc.businessHouseholds, sc.enterprises, sc.dossiers,
+	} {
+		if err := segment(ctx); err != nil {
+			if errors.Is(err, errPageDone) {
+				return page, nil
+			}
+			return nil, err
+		}
+	}
+	return page, nil
+}
+
+// scan holds one report's state across its segments.
+type scan struct {
+	stores loaders.Stores
+	units  *adminunits.Units
+	unit   Unit
+	keep   map[Kind]bool
+	emit   func([]Finding) error
+}
+
+// wants reports whether any of kinds is requested, so that a segment whose
+// kinds are all filtered out reads nothing.
+func (sc *scan) wants(kinds ...Kind) bool {
+	if len(sc.keep) == 0 {
+		return true
+	}
+	for _, k := range kinds {
+		if sc.keep[k] {
+			return true
+		}
+	}
+	return false
+}
+
+// chunks calls fn with consecutive slices of at most ChunkSize keys.
+func chunks[K any](ctx context.Context, keys []K, fn func([]K) error) error {
+	for start := 0; start < len(keys); start += ChunkSize {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := fn(keys[start:min(start+ChunkSize, len(keys))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (sc *scan) citizens(ctx context.Context) error {
+	if !sc.wants(DeathRegisteredButAlive, DeceasedWithoutDeathRegistration, MarriageRegisteredButSingle,
+		MarriedWithoutMarriageRegistration, DivorceRegisteredButMarried, BirthRegistrationNameMismatch,
+		BirthRegistrationDateMismatch, BirthRegistrationGenderMismatch, ResidenceAbolishedCommuneCode) {
+		return nil
+	}
+	ids, err := sc.stores.Population.CitizenIDsByCommune(ctx, sc.unit.all())
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, ids, func(ids []string) error {
+		citizens, err := sc.stores.Population.CitizensByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		residences, err := sc.stores.Population.ResidencesByCitizen(ctx, ids)
+		if err != nil {
+			return err
+		}
+		regs, err := sc.stores.CivilStatus.RegistrationsByCitizen(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for i := range ids {
+			if err := sc.emit(Citizen(sc.units, citizens[i], residences[i], regs[i])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// registrations reads only the registrations citing an abolished code of
+// the unit: a code in force can never give a finding.
+func (sc *scan) registrations(ctx context.Context) error {
+	if !sc.wants(RegistrationAbolishedCommuneCode) || len(sc.unit.OldCodes) == 0 {
+		return nil
+	}
+	ids, err := sc.stores.CivilStatus.RegistrationIDsByCommune(ctx, sc.unit.OldCodes)
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, ids, func(ids []int64) error {
+		regs, err := sc.stores.CivilStatus.RegistrationsByID(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, r := range regs {
+			if err := sc.emit(Registration(sc.units, r)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (sc *scan) households(ctx context.Context) error {
+	if !sc.wants(HouseholdMemberUnknown) {
+		return nil
+	}
+	codes, err := sc.stores.Population.HouseholdCodesByCommune(ctx, sc.unit.all())
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, codes, func(codes []string) error {
+		members, err := sc.stores.Population.MembersByHousehold(ctx, codes)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, ms := range members {
+			for _, m := range ms {
+				ids = append(ids, m.CitizenID)
+			}
+		}
+		lives, err := sc.lives(ctx, ids)
+		if err != nil {
+			return err
+		}
+		known := func(id string) bool { return lives[id] != nil }
+		for i, code := range codes {
+			if err := sc.emit(Household(code, members[i], known)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (sc *scan) businessHouseholds(ctx context.Context) error {
+	if !sc.wants(BusinessHouseholdOwnerDeceased, BusinessHouseholdOwnerUnknown) {
+		return nil
+	}
+	codes, err := sc.stores.Business.HouseholdCodesByCommune(ctx, sc.unit.all())
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, codes, func(codes []string) error {
+		rows, err := sc.stores.Business.HouseholdsByCode(ctx, codes)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(rows))
+		for _, h := range rows {
+			if h != nil {
+				ids = append(ids, h.OwnerID)
+			}
+		}
+		lives, err := sc.lives(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, h := range rows {
+			if h == nil {
+				continue
+			}
+			if err := sc.emit(BusinessHousehold(h, lives[h.OwnerID])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (sc *scan) enterprises(ctx context.Context) error {
+	if !sc.wants(EnterpriseRepresentativeDeceased, EnterpriseRepresentativeUnknown) {
+		return nil
+	}
+	codes, err := sc.stores.Business.EnterpriseCodesByCommune(ctx, sc.unit.all())
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, codes, func(codes []string) error {
+		rows, err := sc.stores.Business.EnterprisesByCode(ctx, codes)
+		if err != nil {
+			return err
+		}
+		var ids []string
+		for _, e := range rows {
+			if e != nil && e.RepresentativeID != nil {
+				ids = append(ids, *e.RepresentativeID)
+			}
+		}
+		lives, err := sc.lives(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, e := range rows {
+			if e == nil {
+				continue
+			}
+			var rep *population.Life
+			if e.RepresentativeID != nil {
+				rep = lives[*e.RepresentativeID]
+			}
+			if err := sc.emit(Enterprise(e, rep)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func (sc *scan) dossiers(ctx context.Context) error {
+	if !sc.wants(DossierApplicantUnknown, DossierApplicantDeceased, DossierAbolishedCommuneCode) {
+		return nil
+	}
+	codes, err := sc.stores.Procedures.DossierCodesByCommune(ctx, sc.unit.all())
+	if err != nil {
+		return err
+	}
+	return chunks(ctx, codes, func(codes []string) error {
+		rows, err := sc.stores.Procedures.DossiersByCode(ctx, codes)
+		if err != nil {
+			return err
+		}
+		ids := make([]string, 0, len(rows))
+		for _, d := range rows {
+			if d != nil {
+				ids = append(ids, d.ApplicantID)
+			}
+		}
+		lives, err := sc.lives(ctx, ids)
+		if err != nil {
+			return err
+		}
+		for _, d := range rows {
+			if d == nil {
+				continue
+			}
+			if err := sc.emit(Dossier(sc.units, d, lives[d.ApplicantID])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// lives reads the life status of ids, each distinct id once, and returns it
+// by id; an id without a citizen maps to nil.
+func (sc *scan) lives(ctx context.Context, ids []string) (map[string]*population.Life, error) {
+	distinct := make([]string, 0, len(ids))
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if id != "" && !seen[id] {
+			seen[id] = true
+			distinct = append(distinct, id)
+		}
+	}
+	rows, err := sc.stores.Population.LivesByID(ctx, distinct)
+	if err != nil {
+		return nil, fmt.Errorf("read life status of %d citizens: %w", len(distinct), err)
+	}
+	out := make(map[string]*population.Life, len(distinct))
+	for i, id := range distinct {
+		out[id] = rows[i]
+	}
+	return out, nil
+}
