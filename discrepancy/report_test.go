@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"lienthong/server"
 	"lienthong/testenv"
 )
 
@@ -516,5 +517,24 @@ func TestCitizenListDiscrepanciesBatch(t *testing.T) {
 	if n := resp.Statements(); n > 12 {
 		t.Errorf("citizen list with discrepancies ran %d statements (%s), want at most 12",
 			n, resp.StatementsBySource())
+	}
+}
+
+func TestDiscrepancyReportExampleRuns(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	p := plantAll(t, env)
+	var query string
+	for _, e := range server.Examples() {
+		if e.Name == "DiscrepancyReport" {
+			query = e.Query
+		}
+	}
+	if query == "" {
+		t.Fatal("no DiscrepancyReport example")
+	}
+	var r report
+	env.Query(t, query, nil).Decode(t, &r)
+	if r.Discrepancies.TotalCount != len(p.want) {
+		t.Errorf("example totalCount = %d, want %d", r.Discrepancies.TotalCount, len(p.want))
 	}
 }
