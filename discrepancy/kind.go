@@ -1,8 +1,8 @@
 // Package discrepancy finds records that disagree across the national
-// systems: a death registered in civil status for a citizen the population
-// database records as alive, a dossier filed under a personal id that no
-// citizen has, a residence citing a commune code abolished on 1 July 2025,
-// and the other kinds listed below.
+// systems. Examples are a death registered in civil status for a citizen
+// whom the population database records as alive, a dossier filed under a
+// personal id that no citizen has, and a residence citing a commune code
+// abolished on 1 July 2025. Kinds lists every rule.
 //
 // Each rule reads rows that the sources returned separately and compares
 // them in Go; no rule joins tables of two sources. The rules serve both the
@@ -13,7 +13,7 @@ package discrepancy
 import "strconv"
 
 // Kind names a rule. The values are the names of the DiscrepancyKind enum
-// of the GraphQL schema, so they never change.
+// of the GraphQL schema, so renaming one breaks clients.
 type Kind string
 
 const (
@@ -137,7 +137,7 @@ type Finding struct {
 	ReplacementCommunes []string
 }
 
-// Value is what one source records in one field. Missing is true when the
+// Value is the content of one field in one source. Missing is true when the
 // source has no value at all, such as a registration that does not exist.
 type Value struct {
 	Source  Source

@@ -91,10 +91,9 @@ var errPageDone = errors.New("page complete")
 // Report scans a unit and returns one page of its findings in scan order:
 // citizens by personal id, then registrations citing abolished codes by id,
 // households, household businesses and enterprises by code, and dossiers by
-// code. Each segment lists the unit's keys with one statement and reads the
-// rows in chunks of ChunkSize keys, a few statements per chunk and source,
-// so the statement count grows with the unit's size and never with the
-// number of findings.
+// code. Each segment lists the unit's keys with one statement. It then reads
+// the rows in chunks of ChunkSize keys, with a few statements per chunk, so
+// the statement count grows with the unit's size, not with its findings.
 func Report(ctx context.Context, s loaders.Stores, units *adminunits.Units, req Request) (*Page, error) {
 	keep := make(map[Kind]bool, len(req.Kinds))
 	for _, k := range req.Kinds {

@@ -83,7 +83,6 @@ type report struct {
 // planted holds the records of plantAll.
 type planted struct {
 	want       []string // keys of every planted finding
-	byKind     map[string]item
 	consistent []string
 	dossier    string
 	citizen    string
@@ -224,10 +223,8 @@ func TestReportFindsEveryPlantedKind(t *testing.T) {
 
 	r, _ := runReport(t, env, map[string]any{"commune": "00004", "first": 100})
 	var got []string
-	byKey := map[string]item{}
 	for _, e := range r.Discrepancies.Edges {
 		got = append(got, e.Node.key())
-		byKey[e.Node.Kind] = e.Node
 	}
 	sort.Strings(got)
 	if diff := cmp.Diff(p.want, got); diff != "" {

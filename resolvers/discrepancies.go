@@ -113,7 +113,8 @@ func (r *Resolver) dossierDiscrepancies(ctx context.Context, code string) ([]*mo
 }
 
 // discrepancyReport runs one page of the report over a commune or province.
-// It reads the whole unit only when the selection asks for counts.
+// It reads the whole unit only when the query selects totalCount or
+// countsByKind.
 func (r *Resolver) discrepancyReport(ctx context.Context, communeCode, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) (*model.DiscrepancyConnection, error) {
 	limit, err := paging.Limit(first, 20)
 	if err != nil {

@@ -8,8 +8,8 @@ import (
 
 // The lookups below list the keys of one administrative unit, in key order,
 // for scans that then read the rows in batches. The commune list is one key
-// batch, so it must stay under SQLite's chunk of 10,000 keys for the order
-// to hold; a province has a few hundred codes at most.
+// batch, and it must stay under SQLite's chunk of 10,000 keys for the order
+// to hold. A province has a few hundred codes at most.
 
 // CitizenIDsByCommune returns the ids of the citizens whose permanent
 // residence is in one of communes, ordered by id.
