@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"sort"
 
+	"golang.org/x/sync/errgroup"
+
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
 )
 
@@ -133,7 +136,7 @@ func Report(ctx context.Context, s loaders.Stores, units *adminunits.Units, req 
 		return nil
 	}
 
-	sc := &scan{stores: s, units: units, unit: req.Unit, keep: keep, emit: emit}
+	sc := &scan{stores: s, units: units, unit: req.Unit, keep: keep, count: req.Count, emit: emit}
 	for _, segment := range []func(context.Context) error{
 		sc.citizens, sc.registrations, sc.households, sc.businessHouseholds, sc.enterprises, sc.dossiers,
 	} {
@@ -153,6 +156,7 @@ type scan struct {
 	units  *adminunits.Units
 	unit   Unit
 	keep   map[Kind]bool
+	count  bool
 	emit   func([]Finding) error
 }
 
@@ -170,14 +174,38 @@ func (sc *scan) wants(kinds ...Kind) bool {
 	return false
 }
 
-// chunks calls fn with consecutive slices of at most ChunkSize keys.
-func chunks[K any](ctx context.Context, keys []K, fn func([]K) error) error {
-	for start := 0; start < len(keys); start += ChunkSize {
-		if err := ctx.Err(); err != nil {
+// inflight is the number of chunks a counting scan reads at once, so that
+// one chunk's statements run while another's wait on the disk. A scan for
+// one page reads a chunk at a time, because it may stop after the first.
+const inflight = 4
+
+// scanChunks runs check on consecutive chunks of at most ChunkSize keys and
+// emits the findings in key order, whatever order the reads finish in.
+func (sc *scan) scanChunks(ctx context.Context, n int, check func(ctx context.Context, start, end int) ([]Finding, error)) error {
+	parallel := 1
+	if sc.count {
+		parallel = inflight
+	}
+	for groupStart := 0; groupStart < n; groupStart += ChunkSize * parallel {
+		var results [][]Finding
+		g, gctx := errgroup.WithContext(ctx)
+		for start := groupStart; start < min(groupStart+ChunkSize*parallel, n); start += ChunkSize {
+			i := len(results)
+			results = append(results, nil)
+			end := min(start+ChunkSize, n)
+			g.Go(func() error {
+				fs, err := check(gctx, start, end)
+				results[i] = fs
+				return err
+			})
+		}
+		if err := g.Wait(); err != nil {
 			return err
 		}
-		if err := fn(keys[start:min(start+ChunkSize, len(keys))]); err != nil {
-			return err
+		for _, fs := range results {
+			if err := sc.emit(fs); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
@@ -189,29 +217,38 @@ func (sc *scan) citizens(ctx context.Context) error {
 		BirthRegistrationDateMismatch, BirthRegistrationGenderMismatch, ResidenceAbolishedCommuneCode) {
 		return nil
 	}
-	ids, err := sc.stores.Population.CitizenIDsByCommune(ctx, sc.unit.all())
+	all, err := sc.stores.Population.CitizenIDsByCommune(ctx, sc.unit.all())
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, ids, func(ids []string) error {
-		citizens, err := sc.stores.Population.CitizensByID(ctx, ids)
-		if err != nil {
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		ids := all[start:end]
+		var (
+			citizens   []*population.Citizen
+			residences [][]population.Residence
+			regs       [][]civilstatus.Registration
+		)
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() (err error) {
+			citizens, err = sc.stores.Population.CitizensByID(gctx, ids)
 			return err
-		}
-		residences, err := sc.stores.Population.ResidencesByCitizen(ctx, ids)
-		if err != nil {
+		})
+		g.Go(func() (err error) {
+			residences, err = sc.stores.Population.ResidencesByCitizen(gctx, ids)
 			return err
-		}
-		regs, err := sc.stores.CivilStatus.RegistrationsByCitizen(ctx, ids)
-		if err != nil {
+		})
+		g.Go(func() (err error) {
+			regs, err = sc.stores.CivilStatus.FactsByCitizen(gctx, ids)
 			return err
+		})
+		if err := g.Wait(); err != nil {
+			return nil, err
 		}
+		var out []Finding
 		for i := range ids {
-			if err := sc.emit(Citizen(sc.units, citizens[i], residences[i], regs[i])); err != nil {
-				return err
-			}
+			out = append(out, Citizen(sc.units, citizens[i], residences[i], regs[i])...)
 		}
-		return nil
+		return out, nil
 	})
 }
 
@@ -221,21 +258,20 @@ func (sc *scan) registrations(ctx context.Context) error {
 	if !sc.wants(RegistrationAbolishedCommuneCode) || len(sc.unit.OldCodes) == 0 {
 		return nil
 	}
-	ids, err := sc.stores.CivilStatus.RegistrationIDsByCommune(ctx, sc.unit.OldCodes)
+	all, err := sc.stores.CivilStatus.RegistrationIDsByCommune(ctx, sc.unit.OldCodes)
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, ids, func(ids []int64) error {
-		regs, err := sc.stores.CivilStatus.RegistrationsByID(ctx, ids)
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		regs, err := sc.stores.CivilStatus.RegistrationsByID(ctx, all[start:end])
 		if err != nil {
-			return err
+			return nil, err
 		}
+		var out []Finding
 		for _, r := range regs {
-			if err := sc.emit(Registration(sc.units, r)); err != nil {
-				return err
-			}
+			out = append(out, Registration(sc.units, r)...)
 		}
-		return nil
+		return out, nil
 	})
 }
 
@@ -243,14 +279,15 @@ func (sc *scan) households(ctx context.Context) error {
 	if !sc.wants(HouseholdMemberUnknown) {
 		return nil
 	}
-	codes, err := sc.stores.Population.HouseholdCodesByCommune(ctx, sc.unit.all())
+	all, err := sc.stores.Population.HouseholdCodesByCommune(ctx, sc.unit.all())
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, codes, func(codes []string) error {
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		codes := all[start:end]
 		members, err := sc.stores.Population.MembersByHousehold(ctx, codes)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var ids []string
 		for _, ms := range members {
@@ -260,15 +297,14 @@ func (sc *scan) households(ctx context.Context) error {
 		}
 		lives, err := sc.lives(ctx, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		known := func(id string) bool { return lives[id] != nil }
+		var out []Finding
 		for i, code := range codes {
-			if err := sc.emit(Household(code, members[i], known)); err != nil {
-				return err
-			}
+			out = append(out, Household(code, members[i], known)...)
 		}
-		return nil
+		return out, nil
 	})
 }
 
@@ -276,14 +312,14 @@ func (sc *scan) businessHouseholds(ctx context.Context) error {
 	if !sc.wants(BusinessHouseholdOwnerDeceased, BusinessHouseholdOwnerUnknown) {
 		return nil
 	}
-	codes, err := sc.stores.Business.HouseholdCodesByCommune(ctx, sc.unit.all())
+	all, err := sc.stores.Business.HouseholdCodesByCommune(ctx, sc.unit.all())
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, codes, func(codes []string) error {
-		rows, err := sc.stores.Business.HouseholdsByCode(ctx, codes)
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		rows, err := sc.stores.Business.HouseholdsByCode(ctx, all[start:end])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ids := make([]string, 0, len(rows))
 		for _, h := range rows {
@@ -293,17 +329,15 @@ func (sc *scan) businessHouseholds(ctx context.Context) error {
 		}
 		lives, err := sc.lives(ctx, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		var out []Finding
 		for _, h := range rows {
-			if h == nil {
-				continue
-			}
-			if err := sc.emit(BusinessHousehold(h, lives[h.OwnerID])); err != nil {
-				return err
+			if h != nil {
+				out = append(out, BusinessHousehold(h, lives[h.OwnerID])...)
 			}
 		}
-		return nil
+		return out, nil
 	})
 }
 
@@ -311,14 +345,14 @@ func (sc *scan) enterprises(ctx context.Context) error {
 	if !sc.wants(EnterpriseRepresentativeDeceased, EnterpriseRepresentativeUnknown) {
 		return nil
 	}
-	codes, err := sc.stores.Business.EnterpriseCodesByCommune(ctx, sc.unit.all())
+	all, err := sc.stores.Business.EnterpriseCodesByCommune(ctx, sc.unit.all())
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, codes, func(codes []string) error {
-		rows, err := sc.stores.Business.EnterprisesByCode(ctx, codes)
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		rows, err := sc.stores.Business.EnterprisesByCode(ctx, all[start:end])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var ids []string
 		for _, e := range rows {
@@ -328,8 +362,9 @@ func (sc *scan) enterprises(ctx context.Context) error {
 		}
 		lives, err := sc.lives(ctx, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		var out []Finding
 		for _, e := range rows {
 			if e == nil {
 				continue
@@ -338,11 +373,9 @@ func (sc *scan) enterprises(ctx context.Context) error {
 			if e.RepresentativeID != nil {
 				rep = lives[*e.RepresentativeID]
 			}
-			if err := sc.emit(Enterprise(e, rep)); err != nil {
-				return err
-			}
+			out = append(out, Enterprise(e, rep)...)
 		}
-		return nil
+		return out, nil
 	})
 }
 
@@ -350,14 +383,14 @@ func (sc *scan) dossiers(ctx context.Context) error {
 	if !sc.wants(DossierApplicantUnknown, DossierApplicantDeceased, DossierAbolishedCommuneCode) {
 		return nil
 	}
-	codes, err := sc.stores.Procedures.DossierCodesByCommune(ctx, sc.unit.all())
+	all, err := sc.stores.Procedures.DossierCodesByCommune(ctx, sc.unit.all())
 	if err != nil {
 		return err
 	}
-	return chunks(ctx, codes, func(codes []string) error {
-		rows, err := sc.stores.Procedures.DossiersByCode(ctx, codes)
+	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
+		rows, err := sc.stores.Procedures.DossiersByCode(ctx, all[start:end])
 		if err != nil {
-			return err
+			return nil, err
 		}
 		ids := make([]string, 0, len(rows))
 		for _, d := range rows {
@@ -367,17 +400,15 @@ func (sc *scan) dossiers(ctx context.Context) error {
 		}
 		lives, err := sc.lives(ctx, ids)
 		if err != nil {
-			return err
+			return nil, err
 		}
+		var out []Finding
 		for _, d := range rows {
-			if d == nil {
-				continue
-			}
-			if err := sc.emit(Dossier(sc.units, d, lives[d.ApplicantID])); err != nil {
-				return err
+			if d != nil {
+				out = append(out, Dossier(sc.units, d, lives[d.ApplicantID])...)
 			}
 		}
-		return nil
+		return out, nil
 	})
 }
 
