@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"time"
 
@@ -205,14 +206,19 @@ func withKeys[K any](args []any, keys []K) []any {
 // bound parameters, leaving room for the query's other arguments.
 const sqliteChunk = 10000
 
-// selectAppend runs one chunk; sqlx appends to a non-empty slice, so chunks
-// accumulate in dest.
+// selectAppend runs one chunk and appends its rows to dest. sqlx's Select
+// empties the slice it scans into, so each chunk scans into a fresh slice.
 func (db *DB) selectAppend(ctx context.Context, op string, n int, dest any, query string, args []any) error {
 	done := db.begin(ctx, op, n)
 	ctx, cancel := db.statementContext(ctx)
 	defer cancel()
-	err := db.x.SelectContext(ctx, dest, query, args...)
+	rows := reflect.New(reflect.TypeOf(dest).Elem())
+	err := db.x.SelectContext(ctx, rows.Interface(), query, args...)
 	done(err)
+	if err == nil {
+		all := reflect.ValueOf(dest).Elem()
+		all.Set(reflect.AppendSlice(all, rows.Elem()))
+	}
 	return db.wrap(op, n, err)
 }
 
