@@ -92,9 +92,9 @@ type Page struct {
 var errPageDone = errors.New("page complete")
 
 // Report scans a unit and returns one page of its findings in scan order:
-// citizens by personal id, then registrations citing abolished codes by id,
-// households, household businesses and enterprises by code, and dossiers by
-// code. Each segment lists the unit's keys with one statement. It then reads
+// citizens by personal id, then residences and registrations citing
+// abolished codes by id, households, household businesses and enterprises
+// by code, and dossiers by code. Each segment lists the unit's keys with one statement. It then reads
 // the rows in chunks of ChunkSize keys, with a few statements per chunk, so
 // the statement count grows with the unit's size, not with its findings.
 func Report(ctx context.Context, s loaders.Stores, units *adminunits.Units, req Request) (*Page, error) {
@@ -138,7 +138,7 @@ func Report(ctx context.Context, s loaders.Stores, units *adminunits.Units, req 
 
 	sc := &scan{stores: s, units: units, unit: req.Unit, keep: keep, count: req.Count, emit: emit}
 	for _, segment := range []func(context.Context) error{
-		sc.citizens, sc.registrations, sc.households, sc.businessHouseholds, sc.enterprises, sc.dossiers,
+		sc.citizens, sc.residences, sc.registrations, sc.households, sc.businessHouseholds, sc.enterprises, sc.dossiers,
 	} {
 		if err := segment(ctx); err != nil {
 			if errors.Is(err, errPageDone) {
@@ -177,7 +177,7 @@ func (sc *scan) wants(kinds ...Kind) bool {
 // inflight is the number of chunks a counting scan reads at once, so that
 // one chunk's statements run while another's wait on the disk. A scan for
 // one page reads a chunk at a time, because it may stop after the first.
-const inflight = 4
+const inflight = 2
 
 // scanChunks runs check on consecutive chunks of at most ChunkSize keys and
 // emits the findings in key order, whatever order the reads finish in.
@@ -211,10 +211,12 @@ func (sc *scan) scanChunks(ctx context.Context, n int, check func(ctx context.Co
 	return nil
 }
 
+// citizens compares each citizen of the unit with civil status. Residences
+// are checked in their own segment, so a chunk reads only two tables.
 func (sc *scan) citizens(ctx context.Context) error {
 	if !sc.wants(DeathRegisteredButAlive, DeceasedWithoutDeathRegistration, MarriageRegisteredButSingle,
 		MarriedWithoutMarriageRegistration, DivorceRegisteredButMarried, BirthRegistrationNameMismatch,
-		BirthRegistrationDateMismatch, BirthRegistrationGenderMismatch, ResidenceAbolishedCommuneCode) {
+		BirthRegistrationDateMismatch, BirthRegistrationGenderMismatch) {
 		return nil
 	}
 	all, err := sc.stores.Population.CitizenIDsByCommune(ctx, sc.unit.all())
@@ -224,17 +226,12 @@ func (sc *scan) citizens(ctx context.Context) error {
 	return sc.scanChunks(ctx, len(all), func(ctx context.Context, start, end int) ([]Finding, error) {
 		ids := all[start:end]
 		var (
-			citizens   []*population.Citizen
-			residences [][]population.Residence
-			regs       [][]civilstatus.Registration
+			citizens []*population.Citizen
+			regs     [][]civilstatus.Registration
 		)
 		g, gctx := errgroup.WithContext(ctx)
 		g.Go(func() (err error) {
-			citizens, err = sc.stores.Population.CitizensByID(gctx, ids)
-			return err
-		})
-		g.Go(func() (err error) {
-			residences, err = sc.stores.Population.ResidencesByCitizen(gctx, ids)
+			citizens, err = sc.stores.Population.CitizenFactsByID(gctx, ids)
 			return err
 		})
 		g.Go(func() (err error) {
@@ -246,10 +243,28 @@ func (sc *scan) citizens(ctx context.Context) error {
 		}
 		var out []Finding
 		for i := range ids {
-			out = append(out, Citizen(sc.units, citizens[i], residences[i], regs[i])...)
+			out = append(out, Citizen(sc.units, citizens[i], nil, regs[i])...)
 		}
 		return out, nil
 	})
+}
+
+// residences reads only the residences citing an abolished code of the
+// unit, wherever their holder lives: a code in force can never give a
+// finding.
+func (sc *scan) residences(ctx context.Context) error {
+	if !sc.wants(ResidenceAbolishedCommuneCode) || len(sc.unit.OldCodes) == 0 {
+		return nil
+	}
+	rows, err := sc.stores.Population.ResidencesByCommune(ctx, sc.unit.OldCodes)
+	if err != nil {
+		return err
+	}
+	var out []Finding
+	for i := range rows {
+		out = append(out, Residence(sc.units, &rows[i])...)
+	}
+	return sc.emit(out)
 }
 
 // registrations reads only the registrations citing an abolished code of
@@ -295,14 +310,13 @@ func (sc *scan) households(ctx context.Context) error {
 				ids = append(ids, m.CitizenID)
 			}
 		}
-		lives, err := sc.lives(ctx, ids)
+		known, err := sc.stores.Population.KnownIDs(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
-		known := func(id string) bool { return lives[id] != nil }
 		var out []Finding
 		for i, code := range codes {
-			out = append(out, Household(code, members[i], known)...)
+			out = append(out, Household(code, members[i], func(id string) bool { return known[id] })...)
 		}
 		return out, nil
 	})

@@ -27,9 +27,7 @@ func Citizen(units *adminunits.Units, c *population.Citizen, residences []popula
 	out = append(out, maritalFindings(c, regs)...)
 	out = append(out, birthFindings(c, regs)...)
 	for i := range residences {
-		if f, ok := residenceFinding(units, &residences[i]); ok {
-			out = append(out, f)
-		}
+		out = append(out, Residence(units, &residences[i])...)
 	}
 	return out
 }
@@ -161,12 +159,13 @@ func normalName(s string) string {
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
 }
 
-func residenceFinding(units *adminunits.Units, r *population.Residence) (Finding, bool) {
+// Residence checks the commune code of one residence.
+func Residence(units *adminunits.Units, r *population.Residence) []Finding {
 	replacements, abolished := replacement(units, r.CommuneCode)
 	if !abolished {
-		return Finding{}, false
+		return nil
 	}
-	return Finding{
+	return []Finding{{
 		Kind: ResidenceAbolishedCommuneCode, RecordType: ResidenceRecord, RecordKey: itoa(r.ID), CitizenID: r.CitizenID,
 		Sources: []Source{Population, AdminUnits},
 		Values: []Value{
@@ -175,7 +174,7 @@ func residenceFinding(units *adminunits.Units, r *population.Residence) (Finding
 		},
 		Resolution:          communeResolution("residence", replacements),
 		ReplacementCommunes: replacements,
-	}, true
+	}}
 }
 
 // Registration checks the registering office's commune code of one

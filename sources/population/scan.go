@@ -52,3 +52,43 @@ func (s *Store) LivesByID(ctx context.Context, ids []string) ([]*Life, error) {
 	}
 	return sqldb.Align(ids, rows, func(l *Life) string { return l.ID }), nil
 }
+
+// CitizenFactsByID returns the citizen of each id, or nil, with only the
+// columns that civil status also records: name, date of birth, gender, life
+// status and marital status. Province scans use it to read less.
+func (s *Store) CitizenFactsByID(ctx context.Context, ids []string) ([]*Citizen, error) {
+	var rows []Citizen
+	query := `SELECT id, full_name, date_of_birth, gender, status, date_of_death, marital_status
+		FROM citizens WHERE id = ANY(?)`
+	if err := sqldb.SelectKeys(ctx, s.db, "citizen_facts_by_id", &rows, query, ids); err != nil {
+		return nil, err
+	}
+	return sqldb.Align(ids, rows, func(c *Citizen) string { return c.ID }), nil
+}
+
+// KnownIDs returns the ids among ids that belong to a citizen. It reads the
+// primary-key index only.
+func (s *Store) KnownIDs(ctx context.Context, ids []string) (map[string]bool, error) {
+	var rows []string
+	query := `SELECT id FROM citizens WHERE id = ANY(?)`
+	if err := sqldb.SelectKeys(ctx, s.db, "known_ids", &rows, query, ids); err != nil {
+		return nil, err
+	}
+	known := make(map[string]bool, len(rows))
+	for _, id := range rows {
+		known[id] = true
+	}
+	return known, nil
+}
+
+// ResidencesByCommune returns the residences, permanent and temporary, that
+// cite one of communes, ordered by id.
+func (s *Store) ResidencesByCommune(ctx context.Context, communes []string) ([]Residence, error) {
+	var rows []Residence
+	query := `SELECT id, citizen_id, kind, address, commune_code, registered_on, expires_on
+		FROM residences WHERE commune_code = ANY(?) ORDER BY id`
+	if err := sqldb.SelectKeys(ctx, s.db, "residences_by_commune", &rows, query, communes); err != nil {
+		return nil, err
+	}
+	return rows, nil
+}
