@@ -20,6 +20,9 @@ const ChunkSize = 5000
 // Unit is the area a report covers: the communes in force and the codes
 // abolished on 1 July 2025 whose territory went, wholly or partly, to one of
 // them. Records citing such an old code belong to the unit too.
+//
+// NOTE: a code in neither list, such as a typo, belongs to no unit, so no
+// report lists the records citing it. The per-record fields still do.
 type Unit struct {
 	Communes []string
 	OldCodes []string
@@ -174,9 +177,9 @@ func (sc *scan) wants(kinds ...Kind) bool {
 	return false
 }
 
-// inflight is the number of chunks a counting scan reads at once, so that
-// one chunk's statements run while another's wait on the disk. A scan for
-// one page reads a chunk at a time, because it may stop after the first.
+// inflight is the number of chunks a counting scan reads at once, each on
+// its own connections, so that two cores share the work. A scan for one
+// page reads a chunk at a time, because it may stop after the first.
 const inflight = 2
 
 // scanChunks runs check on consecutive chunks of at most ChunkSize keys and
