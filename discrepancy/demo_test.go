@@ -18,7 +18,7 @@ import (
 // counts only what it changed, not disagreements that arise by chance.
 func TestReportFindsDemoDrift(t *testing.T) {
 	env := testenv.New(t, testenv.Options{})
-	sum, err := demo.Seed(context.Background(), env.DBs, demo.Options{Citizens: 3000, Seed: 7}, nil)
+	sum, err := demo.Seed(context.Background(), env.DBs, demo.Options{Citizens: 2000, Seed: 7}, nil)
 	if err != nil {
 		t.Fatalf("seed demo data: %v", err)
 	}
