@@ -39,6 +39,7 @@ type ResolverRoot interface {
 	Commune() CommuneResolver
 	CorrectionRegistration() CorrectionRegistrationResolver
 	DeathRegistration() DeathRegistrationResolver
+	Discrepancy() DiscrepancyResolver
 	DivorceRegistration() DivorceRegistrationResolver
 	Dossier() DossierResolver
 	DossierConnection() DossierConnectionResolver
@@ -105,6 +106,7 @@ type ComplexityRoot struct {
 		CivilStatus         func(childComplexity int) int
 		DateOfBirth         func(childComplexity int) int
 		DateOfDeath         func(childComplexity int) int
+		Discrepancies       func(childComplexity int) int
 		Dossiers            func(childComplexity int, first *int, after *string) int
 		Enterprises         func(childComplexity int) int
 		Ethnicity           func(childComplexity int) int
@@ -190,6 +192,42 @@ type ComplexityRoot struct {
 		RegistrationNumber     func(childComplexity int) int
 	}
 
+	Discrepancy struct {
+		Citizen             func(childComplexity int) int
+		CitizenID           func(childComplexity int) int
+		Explanation         func(childComplexity int) int
+		Kind                func(childComplexity int) int
+		RecordKey           func(childComplexity int) int
+		RecordType          func(childComplexity int) int
+		ReplacementCommunes func(childComplexity int) int
+		Resolution          func(childComplexity int) int
+		Sources             func(childComplexity int) int
+		Values              func(childComplexity int) int
+	}
+
+	DiscrepancyConnection struct {
+		CountsByKind func(childComplexity int) int
+		Edges        func(childComplexity int) int
+		PageInfo     func(childComplexity int) int
+		TotalCount   func(childComplexity int) int
+	}
+
+	DiscrepancyCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
+	DiscrepancyEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
+	}
+
+	DiscrepancyValue struct {
+		Field  func(childComplexity int) int
+		Source func(childComplexity int) int
+		Value  func(childComplexity int) int
+	}
+
 	DivorceRegistration struct {
 		Book                   func(childComplexity int) int
 		DecidedOn              func(childComplexity int) int
@@ -209,6 +247,7 @@ type ComplexityRoot struct {
 		Channel              func(childComplexity int) int
 		Code                 func(childComplexity int) int
 		CompletedAt          func(childComplexity int) int
+		Discrepancies        func(childComplexity int) int
 		DueAt                func(childComplexity int) int
 		Overdue              func(childComplexity int) int
 		Procedure            func(childComplexity int) int
@@ -376,6 +415,7 @@ type ComplexityRoot struct {
 		Citizen           func(childComplexity int, id string) int
 		Citizens          func(childComplexity int, filter model.CitizenFilter, first *int, after *string) int
 		Commune           func(childComplexity int, code string) int
+		Discrepancies     func(childComplexity int, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) int
 		Dossier           func(childComplexity int, code string) int
 		Dossiers          func(childComplexity int, filter *model.DossierFilter, first *int, after *string) int
 		Enterprise        func(childComplexity int, code string) int
@@ -446,6 +486,7 @@ type CitizenResolver interface {
 	Enterprises(ctx context.Context, obj *model.Citizen) ([]*model.CitizenEnterprise, error)
 	BusinessHouseholds(ctx context.Context, obj *model.Citizen) ([]*model.BusinessHousehold, error)
 	Dossiers(ctx context.Context, obj *model.Citizen, first *int, after *string) (*model.DossierConnection, error)
+	Discrepancies(ctx context.Context, obj *model.Citizen) ([]*model.Discrepancy, error)
 }
 type CitizenConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.CitizenConnection) (int, error)
@@ -475,6 +516,9 @@ type DeathRegistrationResolver interface {
 
 	Deceased(ctx context.Context, obj *model.DeathRegistration) (*model.Citizen, error)
 }
+type DiscrepancyResolver interface {
+	Citizen(ctx context.Context, obj *model.Discrepancy) (*model.Citizen, error)
+}
 type DivorceRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.DivorceRegistration) (*adminunits.Commune, error)
 
@@ -488,6 +532,7 @@ type DossierResolver interface {
 	Applicant(ctx context.Context, obj *model.Dossier) (*model.Citizen, error)
 
 	StatusHistory(ctx context.Context, obj *model.Dossier) ([]*model.DossierEvent, error)
+	Discrepancies(ctx context.Context, obj *model.Dossier) ([]*model.Discrepancy, error)
 }
 type DossierConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.DossierConnection) (int, error)
@@ -553,6 +598,7 @@ type QueryResolver interface {
 	Provinces(ctx context.Context) ([]*adminunits.Province, error)
 	Commune(ctx context.Context, code string) (*adminunits.Commune, error)
 	AbolishedCommune(ctx context.Context, code string) (*model.AbolishedCommune, error)
+	Discrepancies(ctx context.Context, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) (*model.DiscrepancyConnection, error)
 }
 type RecognitionRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.RecognitionRegistration) (*adminunits.Commune, error)
@@ -789,6 +835,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Citizen.DateOfDeath(childComplexity), true
+	case "Citizen.discrepancies":
+		if e.ComplexityRoot.Citizen.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citizen.Discrepancies(childComplexity), true
 	case "Citizen.dossiers":
 		if e.ComplexityRoot.Citizen.Dossiers == nil {
 			break
@@ -1174,6 +1226,137 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DeathRegistration.RegistrationNumber(childComplexity), true
 
+	case "Discrepancy.citizen":
+		if e.ComplexityRoot.Discrepancy.Citizen == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Citizen(childComplexity), true
+	case "Discrepancy.citizenId":
+		if e.ComplexityRoot.Discrepancy.CitizenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.CitizenID(childComplexity), true
+	case "Discrepancy.explanation":
+		if e.ComplexityRoot.Discrepancy.Explanation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Explanation(childComplexity), true
+	case "Discrepancy.kind":
+		if e.ComplexityRoot.Discrepancy.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Kind(childComplexity), true
+	case "Discrepancy.recordKey":
+		if e.ComplexityRoot.Discrepancy.RecordKey == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.RecordKey(childComplexity), true
+	case "Discrepancy.recordType":
+		if e.ComplexityRoot.Discrepancy.RecordType == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.RecordType(childComplexity), true
+	case "Discrepancy.replacementCommunes":
+		if e.ComplexityRoot.Discrepancy.ReplacementCommunes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.ReplacementCommunes(childComplexity), true
+	case "Discrepancy.resolution":
+		if e.ComplexityRoot.Discrepancy.Resolution == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Resolution(childComplexity), true
+	case "Discrepancy.sources":
+		if e.ComplexityRoot.Discrepancy.Sources == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Sources(childComplexity), true
+	case "Discrepancy.values":
+		if e.ComplexityRoot.Discrepancy.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Discrepancy.Values(childComplexity), true
+
+	case "DiscrepancyConnection.countsByKind":
+		if e.ComplexityRoot.DiscrepancyConnection.CountsByKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyConnection.CountsByKind(childComplexity), true
+	case "DiscrepancyConnection.edges":
+		if e.ComplexityRoot.DiscrepancyConnection.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyConnection.Edges(childComplexity), true
+	case "DiscrepancyConnection.pageInfo":
+		if e.ComplexityRoot.DiscrepancyConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyConnection.PageInfo(childComplexity), true
+	case "DiscrepancyConnection.totalCount":
+		if e.ComplexityRoot.DiscrepancyConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyConnection.TotalCount(childComplexity), true
+
+	case "DiscrepancyCount.count":
+		if e.ComplexityRoot.DiscrepancyCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyCount.Count(childComplexity), true
+	case "DiscrepancyCount.kind":
+		if e.ComplexityRoot.DiscrepancyCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyCount.Kind(childComplexity), true
+
+	case "DiscrepancyEdge.cursor":
+		if e.ComplexityRoot.DiscrepancyEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyEdge.Cursor(childComplexity), true
+	case "DiscrepancyEdge.node":
+		if e.ComplexityRoot.DiscrepancyEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyEdge.Node(childComplexity), true
+
+	case "DiscrepancyValue.field":
+		if e.ComplexityRoot.DiscrepancyValue.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyValue.Field(childComplexity), true
+	case "DiscrepancyValue.source":
+		if e.ComplexityRoot.DiscrepancyValue.Source == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyValue.Source(childComplexity), true
+	case "DiscrepancyValue.value":
+		if e.ComplexityRoot.DiscrepancyValue.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DiscrepancyValue.Value(childComplexity), true
+
 	case "DivorceRegistration.book":
 		if e.ComplexityRoot.DivorceRegistration.Book == nil {
 			break
@@ -1265,6 +1448,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Dossier.CompletedAt(childComplexity), true
+	case "Dossier.discrepancies":
+		if e.ComplexityRoot.Dossier.Discrepancies == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Dossier.Discrepancies(childComplexity), true
 	case "Dossier.dueAt":
 		if e.ComplexityRoot.Dossier.DueAt == nil {
 			break
@@ -1991,6 +2180,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Commune(childComplexity, args["code"].(string)), true
+	case "Query.discrepancies":
+		if e.ComplexityRoot.Query.Discrepancies == nil {
+			break
+		}
+
+		args, err := ec.field_Query_discrepancies_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Discrepancies(childComplexity, args["communeCode"].(*string), args["provinceCode"].(*string), args["kinds"].([]model.DiscrepancyKind), args["first"].(*int), args["after"].(*string)), true
 	case "Query.dossier":
 		if e.ComplexityRoot.Query.Dossier == nil {
 			break
@@ -2365,6 +2565,27 @@ type Query {
   it, or null when the code never existed.
   """
   abolishedCommune("The 5-digit commune code in use before 1 July 2025." code: ID!): AbolishedCommune
+
+  """
+  Records of one commune or province that disagree across the national
+  systems, in scan order: citizens by personal id, then registrations,
+  households, household businesses, enterprises and dossiers. Give exactly
+  one of communeCode and provinceCode. The report reads the whole unit when
+  ` + "`" + `totalCount` + "`" + ` or ` + "`" + `countsByKind` + "`" + ` is selected; otherwise it stops after the
+  page.
+  """
+  discrepancies(
+    "Only records of this 5-digit commune in force: citizens whose permanent residence is there, and its households, businesses and dossiers."
+    communeCode: ID
+    "Only records of the communes of this 2-digit province."
+    provinceCode: ID
+    "Only these kinds. Omit it for every kind."
+    kinds: [DiscrepancyKind!]
+    "The number of discrepancies to return, from 1 to 100. Defaults to 20."
+    first: Int = 20
+    "Return the discrepancies after this cursor."
+    after: String
+  ): DiscrepancyConnection!
 }
 
 """
@@ -2472,6 +2693,13 @@ type Citizen {
     "Return the dossiers after this cursor."
     after: String
   ): DossierConnection!
+  """
+  Where the citizen's records disagree across the national systems: life
+  status, marital status and birth details against civil status, residences
+  and registrations citing abolished commune codes, and household businesses
+  and enterprises the citizen still heads after death.
+  """
+  discrepancies: [Discrepancy!]!
 }
 
 "A gender (giới tính)."
@@ -3098,6 +3326,12 @@ type Dossier {
   applicantName: String!
   "The status changes, oldest first."
   statusHistory: [DossierEvent!]!
+  """
+  Where the dossier disagrees with the other national systems: an applicant
+  unknown to the population database or dead before reception, or a
+  receiving commune code no longer in force.
+  """
+  discrepancies: [Discrepancy!]!
 }
 
 "A status of a dossier."
@@ -3247,6 +3481,140 @@ type DossierEdge {
   "The dossier."
   node: Dossier!
 }
+
+# ---------------------------------------------------------------------------
+# Discrepancies across sources
+# ---------------------------------------------------------------------------
+
+"""
+A record that disagrees with another national system or with the list of
+administrative units in force.
+"""
+type Discrepancy {
+  "The rule that found it."
+  kind: DiscrepancyKind!
+  "What the rule checks, in a sentence."
+  explanation: String!
+  "The type of the record to correct."
+  recordType: DiscrepancyRecordType!
+  "The key of the record to correct: a personal id, a residence or registration id, or a code."
+  recordKey: ID!
+  "The personal id the record cites for the person concerned; it may belong to no citizen."
+  citizenId: ID
+  "The citizen with that id, or null when the population database has none."
+  citizen: Citizen
+  "The systems whose records disagree."
+  sources: [SourceSystem!]!
+  "The values that disagree, one per source and field."
+  values: [DiscrepancyValue!]!
+  "How an officer can settle the disagreement."
+  resolution: String!
+  "For an abolished commune code: the communes in force that replaced it, empty when the official mapping gives none."
+  replacementCommunes: [Commune!]!
+}
+
+"What one system records in one field."
+type DiscrepancyValue {
+  "The system."
+  source: SourceSystem!
+  "The field, such as ` + "`" + `status` + "`" + ` or ` + "`" + `date of birth` + "`" + `."
+  field: String!
+  "The recorded value, or null when the system has no such record."
+  value: String
+}
+
+"A national system, or the list of administrative units."
+enum SourceSystem {
+  "The National Population Database."
+  POPULATION
+  "The Civil Status Management Information System."
+  CIVIL_STATUS
+  "The National Business Registration Database and the Business Household Registration System."
+  BUSINESS
+  "The provinces' administrative procedure dossier systems."
+  PROCEDURES
+  "The administrative units in force since 1 July 2025 and the mapping from older codes."
+  ADMINISTRATIVE_UNITS
+}
+
+"The type of record a discrepancy is about."
+enum DiscrepancyRecordType {
+  CITIZEN
+  RESIDENCE
+  REGISTRATION
+  HOUSEHOLD
+  BUSINESS_HOUSEHOLD
+  ENTERPRISE
+  DOSSIER
+}
+
+"A cross-source consistency rule."
+enum DiscrepancyKind {
+  "Civil status holds a death registration, but the population database records the citizen as alive or missing."
+  DEATH_REGISTERED_BUT_ALIVE
+  "The population database records the citizen as deceased, but civil status holds no death registration."
+  DECEASED_WITHOUT_DEATH_REGISTRATION
+  "A marriage is registered and no divorce dissolved it, but the population database records the citizen as single."
+  MARRIAGE_REGISTERED_BUT_SINGLE
+  "The population database records the citizen as married, but civil status holds no marriage."
+  MARRIED_WITHOUT_MARRIAGE_REGISTRATION
+  "Every registered marriage was dissolved by a divorce, but the population database records the citizen as married."
+  DIVORCE_REGISTERED_BUT_MARRIED
+  "The name on the birth registration differs from the population record."
+  BIRTH_REGISTRATION_NAME_MISMATCH
+  "The date of birth on the birth registration differs from the population record."
+  BIRTH_REGISTRATION_DATE_MISMATCH
+  "The gender on the birth registration differs from the population record."
+  BIRTH_REGISTRATION_GENDER_MISMATCH
+  "A dossier's applicant id belongs to no citizen."
+  DOSSIER_APPLICANT_UNKNOWN
+  "A dossier's applicant was recorded dead before the dossier was received."
+  DOSSIER_APPLICANT_DECEASED
+  "A household business owner is recorded as deceased."
+  BUSINESS_HOUSEHOLD_OWNER_DECEASED
+  "A household business owner's id belongs to no citizen."
+  BUSINESS_HOUSEHOLD_OWNER_UNKNOWN
+  "An enterprise's legal representative is recorded as deceased."
+  ENTERPRISE_REPRESENTATIVE_DECEASED
+  "An enterprise's legal representative's id belongs to no citizen."
+  ENTERPRISE_REPRESENTATIVE_UNKNOWN
+  "A household lists a member whose id belongs to no citizen."
+  HOUSEHOLD_MEMBER_UNKNOWN
+  "A dossier's receiving commune code is no longer in force."
+  DOSSIER_ABOLISHED_COMMUNE_CODE
+  "A residence cites a commune code no longer in force."
+  RESIDENCE_ABOLISHED_COMMUNE_CODE
+  "A registering office's commune code is no longer in force."
+  REGISTRATION_ABOLISHED_COMMUNE_CODE
+}
+
+"The number of discrepancies of one kind."
+type DiscrepancyCount {
+  "The kind."
+  kind: DiscrepancyKind!
+  "How many the unit has, over all pages."
+  count: Int!
+}
+
+"A page of discrepancies."
+type DiscrepancyConnection {
+  "The number of discrepancies of the requested kinds in the unit, over all pages."
+  totalCount: Int!
+  "The number of discrepancies of each requested kind in the unit, in the order of the DiscrepancyKind enum."
+  countsByKind: [DiscrepancyCount!]!
+  "The discrepancies on this page with their cursors."
+  edges: [DiscrepancyEdge!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+}
+
+"A discrepancy on a page."
+type DiscrepancyEdge {
+  "The cursor of this discrepancy: its position in the scan."
+  cursor: String!
+  "The discrepancy."
+  node: Discrepancy!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3373,6 +3741,8 @@ func (ec *executionContext) childFields_Citizen(ctx context.Context, field graph
 		return ec.fieldContext_Citizen_businessHouseholds(ctx, field)
 	case "dossiers":
 		return ec.fieldContext_Citizen_dossiers(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Citizen_discrepancies(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citizen", field.Name)
 }
@@ -3513,6 +3883,78 @@ func (ec *executionContext) childFields_DeathRegistration(ctx context.Context, f
 	return nil, fmt.Errorf("no field named %q was found under type DeathRegistration", field.Name)
 }
 
+func (ec *executionContext) childFields_Discrepancy(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_Discrepancy_kind(ctx, field)
+	case "explanation":
+		return ec.fieldContext_Discrepancy_explanation(ctx, field)
+	case "recordType":
+		return ec.fieldContext_Discrepancy_recordType(ctx, field)
+	case "recordKey":
+		return ec.fieldContext_Discrepancy_recordKey(ctx, field)
+	case "citizenId":
+		return ec.fieldContext_Discrepancy_citizenId(ctx, field)
+	case "citizen":
+		return ec.fieldContext_Discrepancy_citizen(ctx, field)
+	case "sources":
+		return ec.fieldContext_Discrepancy_sources(ctx, field)
+	case "values":
+		return ec.fieldContext_Discrepancy_values(ctx, field)
+	case "resolution":
+		return ec.fieldContext_Discrepancy_resolution(ctx, field)
+	case "replacementCommunes":
+		return ec.fieldContext_Discrepancy_replacementCommunes(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Discrepancy", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscrepancyConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "totalCount":
+		return ec.fieldContext_DiscrepancyConnection_totalCount(ctx, field)
+	case "countsByKind":
+		return ec.fieldContext_DiscrepancyConnection_countsByKind(ctx, field)
+	case "edges":
+		return ec.fieldContext_DiscrepancyConnection_edges(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_DiscrepancyConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscrepancyConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscrepancyCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_DiscrepancyCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_DiscrepancyCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscrepancyCount", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscrepancyEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_DiscrepancyEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_DiscrepancyEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscrepancyEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_DiscrepancyValue(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "source":
+		return ec.fieldContext_DiscrepancyValue_source(ctx, field)
+	case "field":
+		return ec.fieldContext_DiscrepancyValue_field(ctx, field)
+	case "value":
+		return ec.fieldContext_DiscrepancyValue_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DiscrepancyValue", field.Name)
+}
+
 func (ec *executionContext) childFields_DivorceRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -3571,6 +4013,8 @@ func (ec *executionContext) childFields_Dossier(ctx context.Context, field graph
 		return ec.fieldContext_Dossier_applicantName(ctx, field)
 	case "statusHistory":
 		return ec.fieldContext_Dossier_statusHistory(ctx, field)
+	case "discrepancies":
+		return ec.fieldContext_Dossier_discrepancies(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Dossier", field.Name)
 }
@@ -4182,6 +4626,52 @@ func (ec *executionContext) field_Query_commune_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["code"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_discrepancies_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "communeCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["communeCode"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "provinceCode",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["provinceCode"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "kinds",
+		func(ctx context.Context, v any) ([]model.DiscrepancyKind, error) {
+			return ec.unmarshalODiscrepancyKind2ᚕlienthongᚋgraphᚋmodelᚐDiscrepancyKindᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kinds"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg4
 	return args, nil
 }
 
@@ -5713,6 +6203,38 @@ func (ec *executionContext) fieldContext_Citizen_dossiers(ctx context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Citizen_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Citizen) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citizen_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Citizen().Discrepancies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citizen_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citizen",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _CitizenConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.CitizenConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6956,6 +7478,552 @@ func (ec *executionContext) fieldContext_DeathRegistration_deceased(_ context.Co
 	return fc, nil
 }
 
+func (ec *executionContext) _Discrepancy_kind(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DiscrepancyKind) graphql.Marshaler {
+			return ec.marshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "DiscrepancyKind")
+}
+
+func (ec *executionContext) _Discrepancy_explanation(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_explanation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Explanation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_explanation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Discrepancy_recordType(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_recordType(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordType, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DiscrepancyRecordType) graphql.Marshaler {
+			return ec.marshalNDiscrepancyRecordType2lienthongᚋgraphᚋmodelᚐDiscrepancyRecordType(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_recordType(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "DiscrepancyRecordType")
+}
+
+func (ec *executionContext) _Discrepancy_recordKey(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_recordKey(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordKey, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_recordKey(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Discrepancy_citizenId(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_citizenId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitizenID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "ID")
+}
+
+func (ec *executionContext) _Discrepancy_citizen(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_citizen(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Discrepancy().Citizen(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
+			return ec.marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_citizen(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Discrepancy",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citizen(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Discrepancy_sources(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_sources(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sources, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.SourceSystem) graphql.Marshaler {
+			return ec.marshalNSourceSystem2ᚕlienthongᚋgraphᚋmodelᚐSourceSystemᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_sources(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "SourceSystem")
+}
+
+func (ec *executionContext) _Discrepancy_values(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiscrepancyValue) graphql.Marshaler {
+			return ec.marshalNDiscrepancyValue2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyValueᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Discrepancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscrepancyValue(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Discrepancy_resolution(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_resolution(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Resolution, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_resolution(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Discrepancy", field, false, false, "String")
+}
+
+func (ec *executionContext) _Discrepancy_replacementCommunes(ctx context.Context, field graphql.CollectedField, obj *model.Discrepancy) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Discrepancy_replacementCommunes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReplacementCommunes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*adminunits.Commune) graphql.Marshaler {
+			return ec.marshalNCommune2ᚕᚖlienthongᚋsourcesᚋadminunitsᚐCommuneᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Discrepancy_replacementCommunes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Discrepancy",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commune(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscrepancyConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyConnection_totalCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TotalCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyConnection", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DiscrepancyConnection_countsByKind(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyConnection_countsByKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CountsByKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiscrepancyCount) graphql.Marshaler {
+			return ec.marshalNDiscrepancyCount2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyConnection_countsByKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscrepancyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscrepancyCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscrepancyConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DiscrepancyEdge) graphql.Marshaler {
+			return ec.marshalNDiscrepancyEdge2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscrepancyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscrepancyEdge(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscrepancyConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlienthongᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscrepancyConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscrepancyCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.DiscrepancyKind) graphql.Marshaler {
+			return ec.marshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyCount", field, false, false, "DiscrepancyKind")
+}
+
+func (ec *executionContext) _DiscrepancyCount_count(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DiscrepancyEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _DiscrepancyEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DiscrepancyEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DiscrepancyValue_source(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyValue_source(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Source, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.SourceSystem) graphql.Marshaler {
+			return ec.marshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyValue_source(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyValue", field, false, false, "SourceSystem")
+}
+
+func (ec *executionContext) _DiscrepancyValue_field(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyValue_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyValue_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyValue", field, false, false, "String")
+}
+
+func (ec *executionContext) _DiscrepancyValue_value(ctx context.Context, field graphql.CollectedField, obj *model.DiscrepancyValue) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DiscrepancyValue_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DiscrepancyValue_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DiscrepancyValue", field, false, false, "String")
+}
+
 func (ec *executionContext) _DivorceRegistration_id(ctx context.Context, field graphql.CollectedField, obj *model.DivorceRegistration) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7580,6 +8648,38 @@ func (ec *executionContext) fieldContext_Dossier_statusHistory(_ context.Context
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_DossierEvent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Dossier_discrepancies(ctx context.Context, field graphql.CollectedField, obj *model.Dossier) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Dossier_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Dossier().Discrepancies(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Discrepancy) graphql.Marshaler {
+			return ec.marshalNDiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Dossier_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Dossier",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Discrepancy(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10689,6 +11789,50 @@ func (ec *executionContext) fieldContext_Query_abolishedCommune(ctx context.Cont
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_discrepancies(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_discrepancies(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Discrepancies(ctx, fc.Args["communeCode"].(*string), fc.Args["provinceCode"].(*string), fc.Args["kinds"].([]model.DiscrepancyKind), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DiscrepancyConnection) graphql.Marshaler {
+			return ec.marshalNDiscrepancyConnection2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_discrepancies(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DiscrepancyConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_discrepancies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12889,6 +14033,12 @@ func (ec *executionContext) _Citizen(ctx context.Context, sel ast.SelectionSet, 
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_dossiers(ctx, field, obj)
 				})
+		case "discrepancies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Citizen_discrepancies(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13353,6 +14503,252 @@ func (ec *executionContext) _DeathRegistration(ctx context.Context, sel ast.Sele
 	return out
 }
 
+var discrepancyImplementors = []string{"Discrepancy"}
+
+func (ec *executionContext) _Discrepancy(ctx context.Context, sel ast.SelectionSet, obj *model.Discrepancy) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Discrepancy")
+		case "kind":
+			out.Values[i] = ec._Discrepancy_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "explanation":
+			out.Values[i] = ec._Discrepancy_explanation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordType":
+			out.Values[i] = ec._Discrepancy_recordType(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "recordKey":
+			out.Values[i] = ec._Discrepancy_recordKey(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citizenId":
+			out.Values[i] = ec._Discrepancy_citizenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "citizen":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Discrepancy_citizen(ctx, field, obj)
+				})
+		case "sources":
+			out.Values[i] = ec._Discrepancy_sources(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "values":
+			out.Values[i] = ec._Discrepancy_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "resolution":
+			out.Values[i] = ec._Discrepancy_resolution(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "replacementCommunes":
+			out.Values[i] = ec._Discrepancy_replacementCommunes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discrepancyConnectionImplementors = []string{"DiscrepancyConnection"}
+
+func (ec *executionContext) _DiscrepancyConnection(ctx context.Context, sel ast.SelectionSet, obj *model.DiscrepancyConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscrepancyConnection")
+		case "totalCount":
+			out.Values[i] = ec._DiscrepancyConnection_totalCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "countsByKind":
+			out.Values[i] = ec._DiscrepancyConnection_countsByKind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._DiscrepancyConnection_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._DiscrepancyConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discrepancyCountImplementors = []string{"DiscrepancyCount"}
+
+func (ec *executionContext) _DiscrepancyCount(ctx context.Context, sel ast.SelectionSet, obj *model.DiscrepancyCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscrepancyCount")
+		case "kind":
+			out.Values[i] = ec._DiscrepancyCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._DiscrepancyCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discrepancyEdgeImplementors = []string{"DiscrepancyEdge"}
+
+func (ec *executionContext) _DiscrepancyEdge(ctx context.Context, sel ast.SelectionSet, obj *model.DiscrepancyEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscrepancyEdge")
+		case "cursor":
+			out.Values[i] = ec._DiscrepancyEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._DiscrepancyEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var discrepancyValueImplementors = []string{"DiscrepancyValue"}
+
+func (ec *executionContext) _DiscrepancyValue(ctx context.Context, sel ast.SelectionSet, obj *model.DiscrepancyValue) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, discrepancyValueImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DiscrepancyValue")
+		case "source":
+			out.Values[i] = ec._DiscrepancyValue_source(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "field":
+			out.Values[i] = ec._DiscrepancyValue_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._DiscrepancyValue_value(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var divorceRegistrationImplementors = []string{"DivorceRegistration", "CivilStatusRegistration"}
 
 func (ec *executionContext) _DivorceRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.DivorceRegistration) graphql.Marshaler {
@@ -13522,6 +14918,12 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Dossier_statusHistory(ctx, field, obj)
+				})
+		case "discrepancies":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dossier_discrepancies(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -14632,6 +16034,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_abolishedCommune(ctx, field)
 				})
+		case "discrepancies":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_discrepancies(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -15469,6 +16877,130 @@ func (ec *executionContext) marshalNDateTime2timeᚐTime(ctx context.Context, se
 	return res
 }
 
+func (ec *executionContext) marshalNDiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Discrepancy) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx context.Context, sel ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Discrepancy!")
+		return graphql.Null
+	}
+	return ec._Discrepancy(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDiscrepancyConnection2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyConnection(ctx context.Context, sel ast.SelectionSet, v *model.DiscrepancyConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscrepancyConnection!")
+		return graphql.Null
+	}
+	return ec._DiscrepancyConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDiscrepancyCount2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscrepancyCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancyCount2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscrepancyCount2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyCount(ctx context.Context, sel ast.SelectionSet, v *model.DiscrepancyCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscrepancyCount!")
+		return graphql.Null
+	}
+	return ec._DiscrepancyCount(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNDiscrepancyEdge2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscrepancyEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancyEdge2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscrepancyEdge2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyEdge(ctx context.Context, sel ast.SelectionSet, v *model.DiscrepancyEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscrepancyEdge!")
+		return graphql.Null
+	}
+	return ec._DiscrepancyEdge(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx context.Context, v any) (model.DiscrepancyKind, error) {
+	var res model.DiscrepancyKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx context.Context, sel ast.SelectionSet, v model.DiscrepancyKind) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNDiscrepancyRecordType2lienthongᚋgraphᚋmodelᚐDiscrepancyRecordType(ctx context.Context, v any) (model.DiscrepancyRecordType, error) {
+	var res model.DiscrepancyRecordType
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNDiscrepancyRecordType2lienthongᚋgraphᚋmodelᚐDiscrepancyRecordType(ctx context.Context, sel ast.SelectionSet, v model.DiscrepancyRecordType) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) marshalNDiscrepancyValue2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyValueᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DiscrepancyValue) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancyValue2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyValue(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDiscrepancyValue2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancyValue(ctx context.Context, sel ast.SelectionSet, v *model.DiscrepancyValue) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DiscrepancyValue!")
+		return graphql.Null
+	}
+	return ec._DiscrepancyValue(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDivorceRegistration2ᚕᚖlienthongᚋgraphᚋmodelᚐDivorceRegistrationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DivorceRegistration) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -16049,6 +17581,46 @@ func (ec *executionContext) marshalNResidenceKind2lienthongᚋgraphᚋmodelᚐRe
 	return v
 }
 
+func (ec *executionContext) unmarshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx context.Context, v any) (model.SourceSystem, error) {
+	var res model.SourceSystem
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx context.Context, sel ast.SelectionSet, v model.SourceSystem) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNSourceSystem2ᚕlienthongᚋgraphᚋmodelᚐSourceSystemᚄ(ctx context.Context, v any) ([]model.SourceSystem, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.SourceSystem, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNSourceSystem2ᚕlienthongᚋgraphᚋmodelᚐSourceSystemᚄ(ctx context.Context, sel ast.SelectionSet, v []model.SourceSystem) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16316,6 +17888,42 @@ func (ec *executionContext) marshalODeathRegistration2ᚖlienthongᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._DeathRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODiscrepancyKind2ᚕlienthongᚋgraphᚋmodelᚐDiscrepancyKindᚄ(ctx context.Context, v any) ([]model.DiscrepancyKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.DiscrepancyKind, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalODiscrepancyKind2ᚕlienthongᚋgraphᚋmodelᚐDiscrepancyKindᚄ(ctx context.Context, sel ast.SelectionSet, v []model.DiscrepancyKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancyKind2lienthongᚋgraphᚋmodelᚐDiscrepancyKind(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalODossier2ᚖlienthongᚋgraphᚋmodelᚐDossier(ctx context.Context, sel ast.SelectionSet, v *model.Dossier) graphql.Marshaler {

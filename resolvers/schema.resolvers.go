@@ -171,6 +171,11 @@ func (r *citizenResolver) Dossiers(ctx context.Context, obj *model.Citizen, firs
 	return r.dossierPage(ctx, procedures.ByApplicant, obj.ID, first, after)
 }
 
+// Discrepancies is the resolver for the discrepancies field.
+func (r *citizenResolver) Discrepancies(ctx context.Context, obj *model.Citizen) ([]*model.Discrepancy, error) {
+	return r.citizenDiscrepancies(ctx, obj.ID)
+}
+
 // TotalCount is the resolver for the totalCount field.
 func (r *citizenConnectionResolver) TotalCount(ctx context.Context, obj *model.CitizenConnection) (int, error) {
 	return obj.Count(ctx)
@@ -276,6 +281,14 @@ func (r *deathRegistrationResolver) Deceased(ctx context.Context, obj *model.Dea
 	return citizen(ctx, obj.DeceasedID)
 }
 
+// Citizen is the resolver for the citizen field.
+func (r *discrepancyResolver) Citizen(ctx context.Context, obj *model.Discrepancy) (*model.Citizen, error) {
+	if obj.CitizenID == nil {
+		return nil, nil
+	}
+	return citizen(ctx, *obj.CitizenID)
+}
+
 // RegisteringCommune is the resolver for the registeringCommune field.
 func (r *divorceRegistrationResolver) RegisteringCommune(ctx context.Context, obj *model.DivorceRegistration) (*adminunits.Commune, error) {
 	return r.commune(obj.RegisteringCommuneCode), nil
@@ -322,6 +335,11 @@ func (r *dossierResolver) StatusHistory(ctx context.Context, obj *model.Dossier)
 		out[i] = &model.DossierEvent{Status: enum[model.DossierStatus](e.Status), At: parseTime(e.At), Note: e.Note}
 	}
 	return out, nil
+}
+
+// Discrepancies is the resolver for the discrepancies field.
+func (r *dossierResolver) Discrepancies(ctx context.Context, obj *model.Dossier) ([]*model.Discrepancy, error) {
+	return r.dossierDiscrepancies(ctx, obj.Code)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -590,6 +608,11 @@ func (r *queryResolver) AbolishedCommune(ctx context.Context, code string) (*mod
 	}, nil
 }
 
+// Discrepancies is the resolver for the discrepancies field.
+func (r *queryResolver) Discrepancies(ctx context.Context, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) (*model.DiscrepancyConnection, error) {
+	return r.discrepancyReport(ctx, communeCode, provinceCode, kinds, first, after)
+}
+
 // RegisteringCommune is the resolver for the registeringCommune field.
 func (r *recognitionRegistrationResolver) RegisteringCommune(ctx context.Context, obj *model.RecognitionRegistration) (*adminunits.Commune, error) {
 	return r.commune(obj.RegisteringCommuneCode), nil
@@ -648,6 +671,9 @@ func (r *Resolver) CorrectionRegistration() graph.CorrectionRegistrationResolver
 func (r *Resolver) DeathRegistration() graph.DeathRegistrationResolver {
 	return &deathRegistrationResolver{r}
 }
+
+// Discrepancy returns graph.DiscrepancyResolver implementation.
+func (r *Resolver) Discrepancy() graph.DiscrepancyResolver { return &discrepancyResolver{r} }
 
 // DivorceRegistration returns graph.DivorceRegistrationResolver implementation.
 func (r *Resolver) DivorceRegistration() graph.DivorceRegistrationResolver {
@@ -725,6 +751,7 @@ type (
 	communeResolver                   struct{ *Resolver }
 	correctionRegistrationResolver    struct{ *Resolver }
 	deathRegistrationResolver         struct{ *Resolver }
+	discrepancyResolver               struct{ *Resolver }
 	divorceRegistrationResolver       struct{ *Resolver }
 	dossierResolver                   struct{ *Resolver }
 	dossierConnectionResolver         struct{ *Resolver }

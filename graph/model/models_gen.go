@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"lienthong/sources/adminunits"
 	"strconv"
 	"time"
 )
@@ -27,6 +28,69 @@ type CitizenFilter struct {
 	Name *string `json:"name,omitempty"`
 	// Only citizens whose permanent residence is in this 5-digit commune.
 	CommuneCode *string `json:"communeCode,omitempty"`
+}
+
+// A record that disagrees with another national system or with the list of
+// administrative units in force.
+type Discrepancy struct {
+	// The rule that found it.
+	Kind DiscrepancyKind `json:"kind"`
+	// What the rule checks, in a sentence.
+	Explanation string `json:"explanation"`
+	// The type of the record to correct.
+	RecordType DiscrepancyRecordType `json:"recordType"`
+	// The key of the record to correct: a personal id, a residence or registration id, or a code.
+	RecordKey string `json:"recordKey"`
+	// The personal id the record cites for the person concerned; it may belong to no citizen.
+	CitizenID *string `json:"citizenId,omitempty"`
+	// The citizen with that id, or null when the population database has none.
+	Citizen *Citizen `json:"citizen,omitempty"`
+	// The systems whose records disagree.
+	Sources []SourceSystem `json:"sources"`
+	// The values that disagree, one per source and field.
+	Values []*DiscrepancyValue `json:"values"`
+	// How an officer can settle the disagreement.
+	Resolution string `json:"resolution"`
+	// For an abolished commune code: the communes in force that replaced it, empty when the official mapping gives none.
+	ReplacementCommunes []*adminunits.Commune `json:"replacementCommunes"`
+}
+
+// A page of discrepancies.
+type DiscrepancyConnection struct {
+	// The number of discrepancies of the requested kinds in the unit, over all pages.
+	TotalCount int `json:"totalCount"`
+	// The number of discrepancies of each requested kind in the unit, in the order of the DiscrepancyKind enum.
+	CountsByKind []*DiscrepancyCount `json:"countsByKind"`
+	// The discrepancies on this page with their cursors.
+	Edges []*DiscrepancyEdge `json:"edges"`
+	// Where this page ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// The number of discrepancies of one kind.
+type DiscrepancyCount struct {
+	// The kind.
+	Kind DiscrepancyKind `json:"kind"`
+	// How many the unit has, over all pages.
+	Count int `json:"count"`
+}
+
+// A discrepancy on a page.
+type DiscrepancyEdge struct {
+	// The cursor of this discrepancy: its position in the scan.
+	Cursor string `json:"cursor"`
+	// The discrepancy.
+	Node *Discrepancy `json:"node"`
+}
+
+// What one system records in one field.
+type DiscrepancyValue struct {
+	// The system.
+	Source SourceSystem `json:"source"`
+	// The field, such as `status` or `date of birth`.
+	Field string `json:"field"`
+	// The recorded value, or null when the system has no such record.
+	Value *string `json:"value,omitempty"`
 }
 
 // A dossier on a page.
@@ -298,6 +362,178 @@ func (e *CommuneType) UnmarshalJSON(b []byte) error {
 }
 
 func (e CommuneType) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A cross-source consistency rule.
+type DiscrepancyKind string
+
+const (
+	// Civil status holds a death registration, but the population database records the citizen as alive or missing.
+	DiscrepancyKindDeathRegisteredButAlive DiscrepancyKind = "DEATH_REGISTERED_BUT_ALIVE"
+	// The population database records the citizen as deceased, but civil status holds no death registration.
+	DiscrepancyKindDeceasedWithoutDeathRegistration DiscrepancyKind = "DECEASED_WITHOUT_DEATH_REGISTRATION"
+	// A marriage is registered and no divorce dissolved it, but the population database records the citizen as single.
+	DiscrepancyKindMarriageRegisteredButSingle DiscrepancyKind = "MARRIAGE_REGISTERED_BUT_SINGLE"
+	// The population database records the citizen as married, but civil status holds no marriage.
+	DiscrepancyKindMarriedWithoutMarriageRegistration DiscrepancyKind = "MARRIED_WITHOUT_MARRIAGE_REGISTRATION"
+	// Every registered marriage was dissolved by a divorce, but the population database records the citizen as married.
+	DiscrepancyKindDivorceRegisteredButMarried DiscrepancyKind = "DIVORCE_REGISTERED_BUT_MARRIED"
+	// The name on the birth registration differs from the population record.
+	DiscrepancyKindBirthRegistrationNameMismatch DiscrepancyKind = "BIRTH_REGISTRATION_NAME_MISMATCH"
+	// The date of birth on the birth registration differs from the population record.
+	DiscrepancyKindBirthRegistrationDateMismatch DiscrepancyKind = "BIRTH_REGISTRATION_DATE_MISMATCH"
+	// The gender on the birth registration differs from the population record.
+	DiscrepancyKindBirthRegistrationGenderMismatch DiscrepancyKind = "BIRTH_REGISTRATION_GENDER_MISMATCH"
+	// A dossier's applicant id belongs to no citizen.
+	DiscrepancyKindDossierApplicantUnknown DiscrepancyKind = "DOSSIER_APPLICANT_UNKNOWN"
+	// A dossier's applicant was recorded dead before the dossier was received.
+	DiscrepancyKindDossierApplicantDeceased DiscrepancyKind = "DOSSIER_APPLICANT_DECEASED"
+	// A household business owner is recorded as deceased.
+	DiscrepancyKindBusinessHouseholdOwnerDeceased DiscrepancyKind = "BUSINESS_HOUSEHOLD_OWNER_DECEASED"
+	// A household business owner's id belongs to no citizen.
+	DiscrepancyKindBusinessHouseholdOwnerUnknown DiscrepancyKind = "BUSINESS_HOUSEHOLD_OWNER_UNKNOWN"
+	// An enterprise's legal representative is recorded as deceased.
+	DiscrepancyKindEnterpriseRepresentativeDeceased DiscrepancyKind = "ENTERPRISE_REPRESENTATIVE_DECEASED"
+	// An enterprise's legal representative's id belongs to no citizen.
+	DiscrepancyKindEnterpriseRepresentativeUnknown DiscrepancyKind = "ENTERPRISE_REPRESENTATIVE_UNKNOWN"
+	// A household lists a member whose id belongs to no citizen.
+	DiscrepancyKindHouseholdMemberUnknown DiscrepancyKind = "HOUSEHOLD_MEMBER_UNKNOWN"
+	// A dossier's receiving commune code is no longer in force.
+	DiscrepancyKindDossierAbolishedCommuneCode DiscrepancyKind = "DOSSIER_ABOLISHED_COMMUNE_CODE"
+	// A residence cites a commune code no longer in force.
+	DiscrepancyKindResidenceAbolishedCommuneCode DiscrepancyKind = "RESIDENCE_ABOLISHED_COMMUNE_CODE"
+	// A registering office's commune code is no longer in force.
+	DiscrepancyKindRegistrationAbolishedCommuneCode DiscrepancyKind = "REGISTRATION_ABOLISHED_COMMUNE_CODE"
+)
+
+var AllDiscrepancyKind = []DiscrepancyKind{
+	DiscrepancyKindDeathRegisteredButAlive,
+	DiscrepancyKindDeceasedWithoutDeathRegistration,
+	DiscrepancyKindMarriageRegisteredButSingle,
+	DiscrepancyKindMarriedWithoutMarriageRegistration,
+	DiscrepancyKindDivorceRegisteredButMarried,
+	DiscrepancyKindBirthRegistrationNameMismatch,
+	DiscrepancyKindBirthRegistrationDateMismatch,
+	DiscrepancyKindBirthRegistrationGenderMismatch,
+	DiscrepancyKindDossierApplicantUnknown,
+	DiscrepancyKindDossierApplicantDeceased,
+	DiscrepancyKindBusinessHouseholdOwnerDeceased,
+	DiscrepancyKindBusinessHouseholdOwnerUnknown,
+	DiscrepancyKindEnterpriseRepresentativeDeceased,
+	DiscrepancyKindEnterpriseRepresentativeUnknown,
+	DiscrepancyKindHouseholdMemberUnknown,
+	DiscrepancyKindDossierAbolishedCommuneCode,
+	DiscrepancyKindResidenceAbolishedCommuneCode,
+	DiscrepancyKindRegistrationAbolishedCommuneCode,
+}
+
+func (e DiscrepancyKind) IsValid() bool {
+	switch e {
+	case DiscrepancyKindDeathRegisteredButAlive, DiscrepancyKindDeceasedWithoutDeathRegistration, DiscrepancyKindMarriageRegisteredButSingle, DiscrepancyKindMarriedWithoutMarriageRegistration, DiscrepancyKindDivorceRegisteredButMarried, DiscrepancyKindBirthRegistrationNameMismatch, DiscrepancyKindBirthRegistrationDateMismatch, DiscrepancyKindBirthRegistrationGenderMismatch, DiscrepancyKindDossierApplicantUnknown, DiscrepancyKindDossierApplicantDeceased, DiscrepancyKindBusinessHouseholdOwnerDeceased, DiscrepancyKindBusinessHouseholdOwnerUnknown, DiscrepancyKindEnterpriseRepresentativeDeceased, DiscrepancyKindEnterpriseRepresentativeUnknown, DiscrepancyKindHouseholdMemberUnknown, DiscrepancyKindDossierAbolishedCommuneCode, DiscrepancyKindResidenceAbolishedCommuneCode, DiscrepancyKindRegistrationAbolishedCommuneCode:
+		return true
+	}
+	return false
+}
+
+func (e DiscrepancyKind) String() string {
+	return string(e)
+}
+
+func (e *DiscrepancyKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscrepancyKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscrepancyKind", str)
+	}
+	return nil
+}
+
+func (e DiscrepancyKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscrepancyKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscrepancyKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// The type of record a discrepancy is about.
+type DiscrepancyRecordType string
+
+const (
+	DiscrepancyRecordTypeCitizen           DiscrepancyRecordType = "CITIZEN"
+	DiscrepancyRecordTypeResidence         DiscrepancyRecordType = "RESIDENCE"
+	DiscrepancyRecordTypeRegistration      DiscrepancyRecordType = "REGISTRATION"
+	DiscrepancyRecordTypeHousehold         DiscrepancyRecordType = "HOUSEHOLD"
+	DiscrepancyRecordTypeBusinessHousehold DiscrepancyRecordType = "BUSINESS_HOUSEHOLD"
+	DiscrepancyRecordTypeEnterprise        DiscrepancyRecordType = "ENTERPRISE"
+	DiscrepancyRecordTypeDossier           DiscrepancyRecordType = "DOSSIER"
+)
+
+var AllDiscrepancyRecordType = []DiscrepancyRecordType{
+	DiscrepancyRecordTypeCitizen,
+	DiscrepancyRecordTypeResidence,
+	DiscrepancyRecordTypeRegistration,
+	DiscrepancyRecordTypeHousehold,
+	DiscrepancyRecordTypeBusinessHousehold,
+	DiscrepancyRecordTypeEnterprise,
+	DiscrepancyRecordTypeDossier,
+}
+
+func (e DiscrepancyRecordType) IsValid() bool {
+	switch e {
+	case DiscrepancyRecordTypeCitizen, DiscrepancyRecordTypeResidence, DiscrepancyRecordTypeRegistration, DiscrepancyRecordTypeHousehold, DiscrepancyRecordTypeBusinessHousehold, DiscrepancyRecordTypeEnterprise, DiscrepancyRecordTypeDossier:
+		return true
+	}
+	return false
+}
+
+func (e DiscrepancyRecordType) String() string {
+	return string(e)
+}
+
+func (e *DiscrepancyRecordType) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DiscrepancyRecordType(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DiscrepancyRecordType", str)
+	}
+	return nil
+}
+
+func (e DiscrepancyRecordType) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DiscrepancyRecordType) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DiscrepancyRecordType) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil
@@ -1227,6 +1463,73 @@ func (e *ResidenceKind) UnmarshalJSON(b []byte) error {
 }
 
 func (e ResidenceKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A national system, or the list of administrative units.
+type SourceSystem string
+
+const (
+	// The National Population Database.
+	SourceSystemPopulation SourceSystem = "POPULATION"
+	// The Civil Status Management Information System.
+	SourceSystemCivilStatus SourceSystem = "CIVIL_STATUS"
+	// The National Business Registration Database and the Business Household Registration System.
+	SourceSystemBusiness SourceSystem = "BUSINESS"
+	// The provinces' administrative procedure dossier systems.
+	SourceSystemProcedures SourceSystem = "PROCEDURES"
+	// The administrative units in force since 1 July 2025 and the mapping from older codes.
+	SourceSystemAdministrativeUnits SourceSystem = "ADMINISTRATIVE_UNITS"
+)
+
+var AllSourceSystem = []SourceSystem{
+	SourceSystemPopulation,
+	SourceSystemCivilStatus,
+	SourceSystemBusiness,
+	SourceSystemProcedures,
+	SourceSystemAdministrativeUnits,
+}
+
+func (e SourceSystem) IsValid() bool {
+	switch e {
+	case SourceSystemPopulation, SourceSystemCivilStatus, SourceSystemBusiness, SourceSystemProcedures, SourceSystemAdministrativeUnits:
+		return true
+	}
+	return false
+}
+
+func (e SourceSystem) String() string {
+	return string(e)
+}
+
+func (e *SourceSystem) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = SourceSystem(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid SourceSystem", str)
+	}
+	return nil
+}
+
+func (e SourceSystem) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *SourceSystem) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e SourceSystem) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

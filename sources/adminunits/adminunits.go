@@ -185,3 +185,14 @@ func eachRow(data []byte, name string, fn func(map[string]string)) error {
 		fn(row)
 	}
 }
+
+// OldCommunes returns every commune code in use before 1 July 2025, ordered
+// by code.
+func (u *Units) OldCommunes() []*OldCommune {
+	out := make([]*OldCommune, 0, len(u.oldCommunes))
+	for _, o := range u.oldCommunes {
+		out = append(out, o)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
+	return out
+}
