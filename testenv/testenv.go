@@ -39,6 +39,8 @@ type Env struct {
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
+	// CORSOrigins are the browser origins allowed to call the API.
+	CORSOrigins []string
 }
 
 // New opens fresh, migrated SQLite sources in t.TempDir and serves them.
@@ -64,6 +66,7 @@ func New(t testing.TB, opts Options) *Env {
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
 		Introspection:    true,
+		CORSOrigins:      opts.CORSOrigins,
 	})
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
