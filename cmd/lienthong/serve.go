@@ -139,7 +139,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		SourcesExtension: extension,
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
-		GraphiQLPage:     graphiqlPage(showcase),
+		GraphiQLPage:     graphiqlPage(ctx, log, showcase),
 		CORSOrigins:      corsOrigins,
 	})
 
@@ -191,14 +191,18 @@ func (a *App) seedIfEmpty(ctx context.Context, citizens int, summaryPath string)
 	return demo.WriteSummary(summaryPath, summary)
 }
 
-func graphiqlPage(showcase string) http.Handler {
+func graphiqlPage(ctx context.Context, log *slog.Logger, showcase string) http.Handler {
 	variables := ""
 	if showcase != "" {
 		variables = fmt.Sprintf(`{"code": %q}`, showcase)
 	}
+	loaded, skipped := server.LoadExamples()
+	for _, err := range skipped {
+		log.WarnContext(ctx, "GraphiQL example skipped", "err", err)
+	}
 	var examples []graphiql.Example
-	for _, e := range server.Examples() {
-		ex := graphiql.Example{Name: e.Name, Query: e.Query}
+	for _, e := range loaded {
+		ex := graphiql.Example{Name: e.Name, Query: e.Query, Variables: e.Variables}
 		if e.Name == "CaseContext" {
 			ex.Variables = variables
 		}
