@@ -2274,6 +2274,19 @@ schema {
 }
 
 """
+Marks a field, argument, input field or enum value as deprecated, with the
+reason and what to use instead.
+"""
+# This declaration replaces gqlparser's built-in one, which adds the
+# DIRECTIVE_DEFINITION location from a draft of the GraphQL specification.
+# graphql-js 16, which most client tools use, cannot parse that location, so
+# with it GraphQL Code Generator fails on the introspected schema.
+directive @deprecated(
+  "Why the element is deprecated and what to use instead, in Markdown."
+  reason: String = "No longer supported"
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+
+"""
 A calendar date in ISO 8601 form, such as ` + "`" + `2025-07-01` + "`" + `.
 """
 scalar Date
