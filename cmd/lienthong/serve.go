@@ -200,13 +200,14 @@ func graphiqlPage(ctx context.Context, log *slog.Logger, showcase string) http.H
 	for _, err := range skipped {
 		log.WarnContext(ctx, "GraphiQL example skipped", "err", err)
 	}
+	// The first tab is CaseContext with the showcase dossier, so the
+	// examples that follow leave it out.
 	var examples []graphiql.Example
 	for _, e := range loaded {
-		ex := graphiql.Example{Name: e.Name, Query: e.Query, Variables: e.Variables}
 		if e.Name == "CaseContext" {
-			ex.Variables = variables
+			continue
 		}
-		examples = append(examples, ex)
+		examples = append(examples, graphiql.Example{Name: e.Name, Query: e.Query, Variables: e.Variables})
 	}
 	return graphiql.Handler(graphiql.Options{
 		Endpoint:         "/graphql",
