@@ -160,6 +160,28 @@ func TestGraphiQLRunsCaseContext(t *testing.T) {
 
 	saveScreenshot(t, ctx, "graphiql-casecontext.png")
 
+	// The CitizenSearch tab carries its own variables, a name typed without
+	// diacritics, and finds the citizens whose names have them.
+	openTab := `(() => {
+		const button = [...document.querySelectorAll('.graphiql-tab-button')]
+			.find(b => b.textContent.trim() === 'CitizenSearch');
+		if (!button) return false;
+		button.click();
+		return true;
+	})()`
+	opened, err := chromedp.Run(ctx, chromedp.Evaluate[bool](openTab))
+	if err != nil || !opened {
+		t.Fatalf("opening the CitizenSearch tab failed: found=%v, err=%v", opened, err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(".graphiql-execute-button"))); err != nil {
+		t.Fatalf("clicking the run button in CitizenSearch failed: %v", err)
+	}
+	const wantName = "Nguyễn Văn Anh"
+	if response, err := waitForText(ctx, ".graphiql-response .result-window", wantName, 30*time.Second); err != nil {
+		saveScreenshot(t, ctx, "graphiql-citizensearch-failed.png")
+		t.Errorf("waiting for %s in the CitizenSearch response failed: %v\nresponse pane:\n%s", wantName, err, response)
+	}
+
 	// Every request must have gone to the server under test.
 	requests, exceptions, console := events.snapshot()
 	if len(requests) == 0 {
