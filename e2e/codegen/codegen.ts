@@ -6,6 +6,10 @@
 // typescript-operations 6 writes the enums and inputs its operations use,
 // so the schema types from the typescript plugin go to a file of their own,
 // where they cannot clash with them.
+//
+// NOTE: some dependencies of @graphql-codegen/cli 7.4 declare Node.js
+// 22.15 or later, so npm warns on Node.js 20. Generation and the test pass
+// on Node.js 20.20.2.
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 const url = process.env.LIENTHONG_URL ?? 'http://127.0.0.1:8080';
