@@ -2474,6 +2474,19 @@ schema {
 }
 
 """
+Marks a field, argument, input field or enum value as deprecated, with the
+reason and what to use instead.
+"""
+# This declaration replaces gqlparser's built-in one, which adds the
+# DIRECTIVE_DEFINITION location from a draft of the GraphQL specification.
+# graphql-js 16, which most client tools use, cannot parse that location, so
+# with it GraphQL Code Generator fails on the introspected schema.
+directive @deprecated(
+  "Why the element is deprecated and what to use instead, in Markdown."
+  reason: String = "No longer supported"
+) on FIELD_DEFINITION | ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION | ENUM_VALUE
+
+"""
 A calendar date in ISO 8601 form, such as ` + "`" + `2025-07-01` + "`" + `.
 """
 scalar Date
@@ -2483,6 +2496,10 @@ An instant in RFC 3339 form with a time zone, such as ` + "`" + `2025-07-01T08:3
 """
 scalar DateTime
 
+"""
+The entry points: look up one record by its national key, or list records
+matching a filter, one page at a time.
+"""
 type Query {
   """
   The citizen (công dân) with this 12-digit personal identification number
@@ -2496,7 +2513,7 @@ type Query {
 
   """
   Citizens matching a filter, ordered by name. Give at least a name or a
-  commune or province.
+  commune code, so that a list never spans the whole population.
   """
   citizens(
     "Which citizens to list."
@@ -2589,7 +2606,7 @@ type Query {
 }
 
 """
-Which citizens to list. Name, commune and province combine with AND.
+Which citizens to list. Name and commune combine with AND.
 """
 input CitizenFilter {
   """
@@ -2704,31 +2721,31 @@ type Citizen {
 
 "A gender (giới tính)."
 enum Gender {
-  "Nam."
+  "Male (nam)."
   MALE
-  "Nữ."
+  "Female (nữ)."
   FEMALE
 }
 
 "Whether a citizen is alive, as the population database records it."
 enum LifeStatus {
-  "Còn sống."
+  "Alive (còn sống)."
   ALIVE
-  "Đã chết."
+  "Deceased (đã chết)."
   DECEASED
-  "Mất tích: declared missing."
+  "Declared missing by a court (mất tích)."
   MISSING
 }
 
 "A marital status (tình trạng hôn nhân)."
 enum MaritalStatus {
-  "Chưa kết hôn: never married."
+  "Never married (chưa kết hôn)."
   SINGLE
-  "Đã kết hôn."
+  "Married (đã kết hôn)."
   MARRIED
-  "Ly hôn."
+  "Divorced (ly hôn)."
   DIVORCED
-  "Góa: the spouse has died."
+  "Widowed: the spouse has died (góa)."
   WIDOWED
 }
 
@@ -2769,9 +2786,9 @@ type Residence {
 
 "A kind of residence."
 enum ResidenceKind {
-  "Thường trú."
+  "Permanent residence (thường trú)."
   PERMANENT
-  "Tạm trú."
+  "Temporary residence (tạm trú)."
   TEMPORARY
 }
 
@@ -2801,29 +2818,29 @@ type HouseholdMember {
 
 "A relation to the head of a household (quan hệ với chủ hộ)."
 enum RelationToHead {
-  "Chủ hộ."
+  "The head of the household (chủ hộ)."
   HEAD
-  "Vợ."
+  "Wife (vợ)."
   WIFE
-  "Chồng."
+  "Husband (chồng)."
   HUSBAND
-  "Con."
+  "Child (con)."
   CHILD
-  "Cha, bố."
+  "Father (cha, bố)."
   FATHER
-  "Mẹ."
+  "Mother (mẹ)."
   MOTHER
-  "Ông."
+  "Grandfather (ông)."
   GRANDFATHER
-  "Bà."
+  "Grandmother (bà)."
   GRANDMOTHER
-  "Cháu."
+  "Grandchild, or nephew or niece (cháu)."
   GRANDCHILD
-  "Anh, chị, em."
+  "Brother or sister (anh, chị, em)."
   SIBLING
-  "Con dâu, con rể."
+  "Daughter-in-law or son-in-law (con dâu, con rể)."
   CHILD_IN_LAW
-  "Khác."
+  "Any other relation (khác)."
   OTHER
 }
 
@@ -2876,32 +2893,39 @@ interface CivilStatusRegistration {
 
 "A kind of civil-status registration."
 enum RegistrationKind {
-  "Khai sinh."
+  "Birth registration (khai sinh)."
   BIRTH
-  "Khai tử."
+  "Death registration (khai tử)."
   DEATH
-  "Kết hôn."
+  "Marriage registration (kết hôn)."
   MARRIAGE
-  "Ly hôn, recorded from a court decision."
+  "Divorce (ly hôn), recorded from a court decision."
   DIVORCE
-  "Nhận cha, mẹ, con."
+  "Recognition of parent and child (nhận cha, mẹ, con)."
   RECOGNITION
-  "Giám hộ."
+  "Guardianship (giám hộ)."
   GUARDIANSHIP
-  "Thay đổi, cải chính hộ tịch."
+  "Change or correction of civil-status information (thay đổi, cải chính hộ tịch)."
   CORRECTION
-  "Xác nhận tình trạng hôn nhân."
+  "Confirmation of marital status (xác nhận tình trạng hôn nhân)."
   MARITAL_STATUS_CONFIRMATION
 }
 
 "A birth registration (đăng ký khai sinh)."
 type BirthRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The child's name as written on the registration."
   childName: String!
@@ -2921,12 +2945,19 @@ type BirthRegistration implements CivilStatusRegistration {
 
 "A death registration (đăng ký khai tử)."
 type DeathRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The date of death."
   dateOfDeath: Date!
@@ -2940,12 +2971,19 @@ type DeathRegistration implements CivilStatusRegistration {
 
 "A marriage registration (đăng ký kết hôn), seen from one of the spouses."
 type MarriageRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The husband's citizen record."
   husband: Citizen
@@ -2959,12 +2997,19 @@ type MarriageRegistration implements CivilStatusRegistration {
 
 "A divorce (ly hôn) recorded in civil status from a court decision."
 type DivorceRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The date of the court decision."
   decidedOn: Date
@@ -2974,12 +3019,19 @@ type DivorceRegistration implements CivilStatusRegistration {
 
 "A recognition of parent and child (nhận cha, mẹ, con)."
 type RecognitionRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The recognised parent."
   parent: Citizen
@@ -2989,12 +3041,19 @@ type RecognitionRegistration implements CivilStatusRegistration {
 
 "A guardianship (giám hộ)."
 type GuardianshipRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The guardian."
   guardian: Citizen
@@ -3006,12 +3065,19 @@ type GuardianshipRegistration implements CivilStatusRegistration {
 
 "A change or correction of civil-status information (thay đổi, cải chính hộ tịch)."
 type CorrectionRegistration implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The citizen whose information changed."
   subject: Citizen
@@ -3025,12 +3091,19 @@ type CorrectionRegistration implements CivilStatusRegistration {
 
 "A confirmation of marital status (xác nhận tình trạng hôn nhân)."
 type MaritalStatusConfirmation implements CivilStatusRegistration {
+  "The registration id."
   id: ID!
+  "The kind of event registered."
   kind: RegistrationKind!
+  "The book (quyển số), such as ` + "`" + `01/2023` + "`" + `; one book per kind, office and year."
   book: String!
+  "The entry number (số) within the book."
   registrationNumber: String!
+  "The commune whose office registered the event, or null when its code is no longer in force."
   registeringCommune: Commune
+  "The registering commune's code as the record holds it."
   registeringCommuneCode: ID!
+  "When the event was registered."
   registeredOn: Date!
   "The citizen the confirmation is about."
   subject: Citizen
@@ -3102,47 +3175,47 @@ type CitizenEnterprise {
 
 "A type of enterprise under the Law on Enterprises 2020."
 enum EnterpriseType {
-  "Doanh nghiệp tư nhân."
+  "Private enterprise (doanh nghiệp tư nhân)."
   PRIVATE
-  "Công ty TNHH một thành viên."
+  "Single-member limited liability company (công ty TNHH một thành viên)."
   SINGLE_MEMBER_LLC
-  "Công ty TNHH hai thành viên trở lên."
+  "Limited liability company with two or more members (công ty TNHH hai thành viên trở lên)."
   MULTI_MEMBER_LLC
-  "Công ty cổ phần."
+  "Joint-stock company (công ty cổ phần)."
   JOINT_STOCK
-  "Công ty hợp danh."
+  "Partnership (công ty hợp danh)."
   PARTNERSHIP
 }
 
 "The legal status of an enterprise."
 enum EnterpriseStatus {
-  "Đang hoạt động."
+  "Operating (đang hoạt động)."
   ACTIVE
-  "Tạm ngừng kinh doanh."
+  "Business temporarily suspended (tạm ngừng kinh doanh)."
   SUSPENDED
-  "Không còn hoạt động kinh doanh tại địa chỉ đã đăng ký."
+  "No longer operating at the registered address (không còn hoạt động kinh doanh tại địa chỉ đã đăng ký)."
   NOT_AT_ADDRESS
-  "Bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp."
+  "Enterprise registration certificate revoked (bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp)."
   REVOKED
-  "Đang làm thủ tục giải thể, đã bị chia, hợp nhất, sáp nhập."
+  "Being dissolved, or divided, consolidated or merged (đang làm thủ tục giải thể, đã bị chia, hợp nhất, sáp nhập)."
   DISSOLVING
-  "Đang làm thủ tục phá sản."
+  "In bankruptcy proceedings (đang làm thủ tục phá sản)."
   BANKRUPTING
-  "Đã giải thể, phá sản, chấm dứt tồn tại."
+  "Dissolved, bankrupt or otherwise ceased to exist (đã giải thể, phá sản, chấm dứt tồn tại)."
   DISSOLVED
 }
 
 "A role of a person in an enterprise."
 enum EnterpriseRole {
-  "Người đại diện theo pháp luật."
+  "Legal representative (người đại diện theo pháp luật)."
   LEGAL_REPRESENTATIVE
-  "Chủ sở hữu or chủ doanh nghiệp tư nhân."
+  "Owner of a single-member company or private enterprise (chủ sở hữu, chủ doanh nghiệp tư nhân)."
   OWNER
-  "Thành viên góp vốn of a limited liability company."
+  "Capital-contributing member of a limited liability company (thành viên góp vốn)."
   MEMBER
-  "Cổ đông sáng lập of a joint-stock company."
+  "Founding shareholder of a joint-stock company (cổ đông sáng lập)."
   SHAREHOLDER
-  "Thành viên hợp danh."
+  "General partner of a partnership (thành viên hợp danh)."
   PARTNER
 }
 
@@ -3184,11 +3257,11 @@ type BusinessHousehold {
 
 "The status of a household business."
 enum BusinessHouseholdStatus {
-  "Đang hoạt động."
+  "Operating (đang hoạt động)."
   ACTIVE
-  "Tạm ngừng kinh doanh."
+  "Business temporarily suspended (tạm ngừng kinh doanh)."
   SUSPENDED
-  "Chấm dứt hoạt động."
+  "Ceased operating (chấm dứt hoạt động)."
   TERMINATED
 }
 
@@ -3246,23 +3319,23 @@ type Procedure {
 
 "A level of government that implements a procedure."
 enum ImplementingLevel {
-  "Cấp trung ương: a ministry or central agency."
+  "Central level: a ministry or central agency (cấp trung ương)."
   CENTRAL
-  "Cấp tỉnh."
+  "Province level (cấp tỉnh)."
   PROVINCE
-  "Cấp xã."
+  "Commune level (cấp xã)."
   COMMUNE
-  "Cơ quan khác: another agency."
+  "Another agency (cơ quan khác)."
   OTHER
 }
 
 "How much of a procedure can be done online (Decree 42/2022/NĐ-CP)."
 enum OnlineServiceLevel {
-  "Toàn trình: the whole procedure online."
+  "Fully online: the whole procedure, result included (toàn trình)."
   FULL
-  "Một phần: online submission, but some step needs presence or originals."
+  "Partly online: online submission, but some step needs presence or originals (một phần)."
   PARTIAL
-  "No online service."
+  "No online public service."
   NONE
 }
 
@@ -3278,11 +3351,11 @@ enum ProcedureStatus {
 
 "A channel through which a dossier is submitted."
 enum Channel {
-  "Trực tuyến."
+  "Online, through a public service portal (trực tuyến)."
   ONLINE
-  "Trực tiếp: in person at a one-stop department."
+  "In person at a one-stop department (trực tiếp)."
   IN_PERSON
-  "Bưu chính công ích: by public postal service."
+  "By public postal service (bưu chính công ích)."
   POSTAL
 }
 
@@ -3382,9 +3455,9 @@ type Province {
 
 "A kind of province-level unit."
 enum ProvinceType {
-  "Tỉnh."
+  "Province (tỉnh)."
   PROVINCE
-  "Thành phố trực thuộc trung ương."
+  "Centrally-run city (thành phố trực thuộc trung ương)."
   CITY
 }
 
@@ -3404,11 +3477,11 @@ type Commune {
 
 "A kind of commune-level unit."
 enum CommuneType {
-  "Xã: a rural commune."
+  "Rural commune (xã)."
   COMMUNE
-  "Phường: an urban ward."
+  "Urban ward (phường)."
   WARD
-  "Đặc khu: a special zone."
+  "Special zone (đặc khu)."
   SPECIAL_ZONE
 }
 

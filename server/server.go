@@ -51,6 +51,10 @@ type Config struct {
 	GraphiQLPage http.Handler
 	// MaxBodyBytes bounds a request body. Zero means 1 MiB.
 	MaxBodyBytes int64
+	// CORSOrigins are the browser origins, such as provincial portals,
+	// whose pages may call the API. Use ParseCORSOrigins to read them from
+	// a flag. None when empty.
+	CORSOrigins []string
 }
 
 // New returns the HTTP handler of the API.
@@ -95,6 +99,9 @@ func New(cfg Config) http.Handler {
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)
 		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
+	}
+	if len(cfg.CORSOrigins) > 0 {
+		return withCORS(cfg.CORSOrigins, mux)
 	}
 	return mux
 }

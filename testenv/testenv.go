@@ -43,6 +43,8 @@ type Options struct {
 	Dispatch loaders.Dispatch
 	// Engine is the engine of all four sources. Empty means SQLite.
 	Engine sqldb.Engine
+	// CORSOrigins are the browser origins allowed to call the API.
+	CORSOrigins []string
 }
 
 // The engines New can build the sources on.
@@ -108,6 +110,7 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
 		Introspection:    true,
+		CORSOrigins:      opts.CORSOrigins,
 	})
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)

@@ -35,6 +35,7 @@ type serveFlags struct {
 	sourcesExtension string
 	introspection    bool
 	graphiql         bool
+	corsOrigins      string
 	shutdownGrace    time.Duration
 }
 
@@ -52,6 +53,9 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 		"add extensions.sources (statements and time per source) to responses: on, off, or auto (on for the embedded demo)")
 	boolVar(fs, &f.introspection, "introspection", true, "allow schema introspection")
 	boolVar(fs, &f.graphiql, "graphiql", true, "serve GraphiQL at /")
+	stringVar(fs, &f.corsOrigins, "cors-origins", "",
+		"comma-separated browser origins allowed to call the API, such as https://dichvucong.example.gov.vn; "+
+			"one * in a host matches subdomains; none when empty")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
 		"longest to wait for requests in flight on SIGTERM")
 }
@@ -88,6 +92,10 @@ func serve(ctx context.Context, args []string) error {
 // NewApp opens and migrates the sources, fills the embedded demo when it is
 // empty, and binds the listener.
 func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
+	corsOrigins, err := server.ParseCORSOrigins(f.corsOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("-cors-origins: %w", err)
+	}
 	cfg, isDemo := f.stores.config()
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
@@ -131,7 +139,8 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		SourcesExtension: extension,
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
-		GraphiQLPage:     graphiqlPage(showcase),
+		GraphiQLPage:     graphiqlPage(ctx, log, showcase),
+		CORSOrigins:      corsOrigins,
 	})
 
 	app.listener, err = net.Listen("tcp", f.addr)
@@ -149,7 +158,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	}
 
 	attrs := []any{"addr", "http://" + app.listener.Addr().String() + "/graphql",
-		"graphiql", f.graphiql, "sources_extension", extension}
+		"graphiql", f.graphiql, "sources_extension", extension, "cors_origins", corsOrigins}
 	for _, db := range dbs.All() {
 		attrs = append(attrs, db.Name(), string(db.Engine()))
 	}
@@ -182,18 +191,23 @@ func (a *App) seedIfEmpty(ctx context.Context, citizens int, summaryPath string)
 	return demo.WriteSummary(summaryPath, summary)
 }
 
-func graphiqlPage(showcase string) http.Handler {
+func graphiqlPage(ctx context.Context, log *slog.Logger, showcase string) http.Handler {
 	variables := ""
 	if showcase != "" {
 		variables = fmt.Sprintf(`{"code": %q}`, showcase)
 	}
+	loaded, skipped := server.LoadExamples()
+	for _, err := range skipped {
+		log.WarnContext(ctx, "GraphiQL example skipped", "err", err)
+	}
+	// The first tab is CaseContext with the showcase dossier, so the
+	// examples that follow leave it out.
 	var examples []graphiql.Example
-	for _, e := range server.Examples() {
-		ex := graphiql.Example{Name: e.Name, Query: e.Query}
+	for _, e := range loaded {
 		if e.Name == "CaseContext" {
-			ex.Variables = variables
+			continue
 		}
-		examples = append(examples, ex)
+		examples = append(examples, graphiql.Example{Name: e.Name, Query: e.Query, Variables: e.Variables})
 	}
 	return graphiql.Handler(graphiql.Options{
 		Endpoint:         "/graphql",

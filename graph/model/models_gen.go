@@ -19,7 +19,7 @@ type CitizenEdge struct {
 	Node *Citizen `json:"node"`
 }
 
-// Which citizens to list. Name, commune and province combine with AND.
+// Which citizens to list. Name and commune combine with AND.
 type CitizenFilter struct {
 	// A name to search for, ignoring case and diacritics: `nguyen van an` finds
 	// `Nguyễn Văn An`. A citizen matches when the name equals the query or starts
@@ -173,6 +173,8 @@ type ProcedureFilter struct {
 	Status *ProcedureStatus `json:"status,omitempty"`
 }
 
+// The entry points: look up one record by its national key, or list records
+// matching a filter, one page at a time.
 type Query struct {
 }
 
@@ -188,11 +190,11 @@ type Religion struct {
 type BusinessHouseholdStatus string
 
 const (
-	// Đang hoạt động.
+	// Operating (đang hoạt động).
 	BusinessHouseholdStatusActive BusinessHouseholdStatus = "ACTIVE"
-	// Tạm ngừng kinh doanh.
+	// Business temporarily suspended (tạm ngừng kinh doanh).
 	BusinessHouseholdStatusSuspended BusinessHouseholdStatus = "SUSPENDED"
-	// Chấm dứt hoạt động.
+	// Ceased operating (chấm dứt hoạt động).
 	BusinessHouseholdStatusTerminated BusinessHouseholdStatus = "TERMINATED"
 )
 
@@ -249,11 +251,11 @@ func (e BusinessHouseholdStatus) MarshalJSON() ([]byte, error) {
 type Channel string
 
 const (
-	// Trực tuyến.
+	// Online, through a public service portal (trực tuyến).
 	ChannelOnline Channel = "ONLINE"
-	// Trực tiếp: in person at a one-stop department.
+	// In person at a one-stop department (trực tiếp).
 	ChannelInPerson Channel = "IN_PERSON"
-	// Bưu chính công ích: by public postal service.
+	// By public postal service (bưu chính công ích).
 	ChannelPostal Channel = "POSTAL"
 )
 
@@ -310,11 +312,11 @@ func (e Channel) MarshalJSON() ([]byte, error) {
 type CommuneType string
 
 const (
-	// Xã: a rural commune.
+	// Rural commune (xã).
 	CommuneTypeCommune CommuneType = "COMMUNE"
-	// Phường: an urban ward.
+	// Urban ward (phường).
 	CommuneTypeWard CommuneType = "WARD"
-	// Đặc khu: a special zone.
+	// Special zone (đặc khu).
 	CommuneTypeSpecialZone CommuneType = "SPECIAL_ZONE"
 )
 
@@ -616,15 +618,15 @@ func (e DossierStatus) MarshalJSON() ([]byte, error) {
 type EnterpriseRole string
 
 const (
-	// Người đại diện theo pháp luật.
+	// Legal representative (người đại diện theo pháp luật).
 	EnterpriseRoleLegalRepresentative EnterpriseRole = "LEGAL_REPRESENTATIVE"
-	// Chủ sở hữu or chủ doanh nghiệp tư nhân.
+	// Owner of a single-member company or private enterprise (chủ sở hữu, chủ doanh nghiệp tư nhân).
 	EnterpriseRoleOwner EnterpriseRole = "OWNER"
-	// Thành viên góp vốn of a limited liability company.
+	// Capital-contributing member of a limited liability company (thành viên góp vốn).
 	EnterpriseRoleMember EnterpriseRole = "MEMBER"
-	// Cổ đông sáng lập of a joint-stock company.
+	// Founding shareholder of a joint-stock company (cổ đông sáng lập).
 	EnterpriseRoleShareholder EnterpriseRole = "SHAREHOLDER"
-	// Thành viên hợp danh.
+	// General partner of a partnership (thành viên hợp danh).
 	EnterpriseRolePartner EnterpriseRole = "PARTNER"
 )
 
@@ -683,19 +685,19 @@ func (e EnterpriseRole) MarshalJSON() ([]byte, error) {
 type EnterpriseStatus string
 
 const (
-	// Đang hoạt động.
+	// Operating (đang hoạt động).
 	EnterpriseStatusActive EnterpriseStatus = "ACTIVE"
-	// Tạm ngừng kinh doanh.
+	// Business temporarily suspended (tạm ngừng kinh doanh).
 	EnterpriseStatusSuspended EnterpriseStatus = "SUSPENDED"
-	// Không còn hoạt động kinh doanh tại địa chỉ đã đăng ký.
+	// No longer operating at the registered address (không còn hoạt động kinh doanh tại địa chỉ đã đăng ký).
 	EnterpriseStatusNotAtAddress EnterpriseStatus = "NOT_AT_ADDRESS"
-	// Bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp.
+	// Enterprise registration certificate revoked (bị thu hồi Giấy chứng nhận đăng ký doanh nghiệp).
 	EnterpriseStatusRevoked EnterpriseStatus = "REVOKED"
-	// Đang làm thủ tục giải thể, đã bị chia, hợp nhất, sáp nhập.
+	// Being dissolved, or divided, consolidated or merged (đang làm thủ tục giải thể, đã bị chia, hợp nhất, sáp nhập).
 	EnterpriseStatusDissolving EnterpriseStatus = "DISSOLVING"
-	// Đang làm thủ tục phá sản.
+	// In bankruptcy proceedings (đang làm thủ tục phá sản).
 	EnterpriseStatusBankrupting EnterpriseStatus = "BANKRUPTING"
-	// Đã giải thể, phá sản, chấm dứt tồn tại.
+	// Dissolved, bankrupt or otherwise ceased to exist (đã giải thể, phá sản, chấm dứt tồn tại).
 	EnterpriseStatusDissolved EnterpriseStatus = "DISSOLVED"
 )
 
@@ -756,15 +758,15 @@ func (e EnterpriseStatus) MarshalJSON() ([]byte, error) {
 type EnterpriseType string
 
 const (
-	// Doanh nghiệp tư nhân.
+	// Private enterprise (doanh nghiệp tư nhân).
 	EnterpriseTypePrivate EnterpriseType = "PRIVATE"
-	// Công ty TNHH một thành viên.
+	// Single-member limited liability company (công ty TNHH một thành viên).
 	EnterpriseTypeSingleMemberLlc EnterpriseType = "SINGLE_MEMBER_LLC"
-	// Công ty TNHH hai thành viên trở lên.
+	// Limited liability company with two or more members (công ty TNHH hai thành viên trở lên).
 	EnterpriseTypeMultiMemberLlc EnterpriseType = "MULTI_MEMBER_LLC"
-	// Công ty cổ phần.
+	// Joint-stock company (công ty cổ phần).
 	EnterpriseTypeJointStock EnterpriseType = "JOINT_STOCK"
-	// Công ty hợp danh.
+	// Partnership (công ty hợp danh).
 	EnterpriseTypePartnership EnterpriseType = "PARTNERSHIP"
 )
 
@@ -823,9 +825,9 @@ func (e EnterpriseType) MarshalJSON() ([]byte, error) {
 type Gender string
 
 const (
-	// Nam.
+	// Male (nam).
 	GenderMale Gender = "MALE"
-	// Nữ.
+	// Female (nữ).
 	GenderFemale Gender = "FEMALE"
 )
 
@@ -881,13 +883,13 @@ func (e Gender) MarshalJSON() ([]byte, error) {
 type ImplementingLevel string
 
 const (
-	// Cấp trung ương: a ministry or central agency.
+	// Central level: a ministry or central agency (cấp trung ương).
 	ImplementingLevelCentral ImplementingLevel = "CENTRAL"
-	// Cấp tỉnh.
+	// Province level (cấp tỉnh).
 	ImplementingLevelProvince ImplementingLevel = "PROVINCE"
-	// Cấp xã.
+	// Commune level (cấp xã).
 	ImplementingLevelCommune ImplementingLevel = "COMMUNE"
-	// Cơ quan khác: another agency.
+	// Another agency (cơ quan khác).
 	ImplementingLevelOther ImplementingLevel = "OTHER"
 )
 
@@ -945,11 +947,11 @@ func (e ImplementingLevel) MarshalJSON() ([]byte, error) {
 type LifeStatus string
 
 const (
-	// Còn sống.
+	// Alive (còn sống).
 	LifeStatusAlive LifeStatus = "ALIVE"
-	// Đã chết.
+	// Deceased (đã chết).
 	LifeStatusDeceased LifeStatus = "DECEASED"
-	// Mất tích: declared missing.
+	// Declared missing by a court (mất tích).
 	LifeStatusMissing LifeStatus = "MISSING"
 )
 
@@ -1006,13 +1008,13 @@ func (e LifeStatus) MarshalJSON() ([]byte, error) {
 type MaritalStatus string
 
 const (
-	// Chưa kết hôn: never married.
+	// Never married (chưa kết hôn).
 	MaritalStatusSingle MaritalStatus = "SINGLE"
-	// Đã kết hôn.
+	// Married (đã kết hôn).
 	MaritalStatusMarried MaritalStatus = "MARRIED"
-	// Ly hôn.
+	// Divorced (ly hôn).
 	MaritalStatusDivorced MaritalStatus = "DIVORCED"
-	// Góa: the spouse has died.
+	// Widowed: the spouse has died (góa).
 	MaritalStatusWidowed MaritalStatus = "WIDOWED"
 )
 
@@ -1070,11 +1072,11 @@ func (e MaritalStatus) MarshalJSON() ([]byte, error) {
 type OnlineServiceLevel string
 
 const (
-	// Toàn trình: the whole procedure online.
+	// Fully online: the whole procedure, result included (toàn trình).
 	OnlineServiceLevelFull OnlineServiceLevel = "FULL"
-	// Một phần: online submission, but some step needs presence or originals.
+	// Partly online: online submission, but some step needs presence or originals (một phần).
 	OnlineServiceLevelPartial OnlineServiceLevel = "PARTIAL"
-	// No online service.
+	// No online public service.
 	OnlineServiceLevelNone OnlineServiceLevel = "NONE"
 )
 
@@ -1192,9 +1194,9 @@ func (e ProcedureStatus) MarshalJSON() ([]byte, error) {
 type ProvinceType string
 
 const (
-	// Tỉnh.
+	// Province (tỉnh).
 	ProvinceTypeProvince ProvinceType = "PROVINCE"
-	// Thành phố trực thuộc trung ương.
+	// Centrally-run city (thành phố trực thuộc trung ương).
 	ProvinceTypeCity ProvinceType = "CITY"
 )
 
@@ -1250,21 +1252,21 @@ func (e ProvinceType) MarshalJSON() ([]byte, error) {
 type RegistrationKind string
 
 const (
-	// Khai sinh.
+	// Birth registration (khai sinh).
 	RegistrationKindBirth RegistrationKind = "BIRTH"
-	// Khai tử.
+	// Death registration (khai tử).
 	RegistrationKindDeath RegistrationKind = "DEATH"
-	// Kết hôn.
+	// Marriage registration (kết hôn).
 	RegistrationKindMarriage RegistrationKind = "MARRIAGE"
-	// Ly hôn, recorded from a court decision.
+	// Divorce (ly hôn), recorded from a court decision.
 	RegistrationKindDivorce RegistrationKind = "DIVORCE"
-	// Nhận cha, mẹ, con.
+	// Recognition of parent and child (nhận cha, mẹ, con).
 	RegistrationKindRecognition RegistrationKind = "RECOGNITION"
-	// Giám hộ.
+	// Guardianship (giám hộ).
 	RegistrationKindGuardianship RegistrationKind = "GUARDIANSHIP"
-	// Thay đổi, cải chính hộ tịch.
+	// Change or correction of civil-status information (thay đổi, cải chính hộ tịch).
 	RegistrationKindCorrection RegistrationKind = "CORRECTION"
-	// Xác nhận tình trạng hôn nhân.
+	// Confirmation of marital status (xác nhận tình trạng hôn nhân).
 	RegistrationKindMaritalStatusConfirmation RegistrationKind = "MARITAL_STATUS_CONFIRMATION"
 )
 
@@ -1326,29 +1328,29 @@ func (e RegistrationKind) MarshalJSON() ([]byte, error) {
 type RelationToHead string
 
 const (
-	// Chủ hộ.
+	// The head of the household (chủ hộ).
 	RelationToHeadHead RelationToHead = "HEAD"
-	// Vợ.
+	// Wife (vợ).
 	RelationToHeadWife RelationToHead = "WIFE"
-	// Chồng.
+	// Husband (chồng).
 	RelationToHeadHusband RelationToHead = "HUSBAND"
-	// Con.
+	// Child (con).
 	RelationToHeadChild RelationToHead = "CHILD"
-	// Cha, bố.
+	// Father (cha, bố).
 	RelationToHeadFather RelationToHead = "FATHER"
-	// Mẹ.
+	// Mother (mẹ).
 	RelationToHeadMother RelationToHead = "MOTHER"
-	// Ông.
+	// Grandfather (ông).
 	RelationToHeadGrandfather RelationToHead = "GRANDFATHER"
-	// Bà.
+	// Grandmother (bà).
 	RelationToHeadGrandmother RelationToHead = "GRANDMOTHER"
-	// Cháu.
+	// Grandchild, or nephew or niece (cháu).
 	RelationToHeadGrandchild RelationToHead = "GRANDCHILD"
-	// Anh, chị, em.
+	// Brother or sister (anh, chị, em).
 	RelationToHeadSibling RelationToHead = "SIBLING"
-	// Con dâu, con rể.
+	// Daughter-in-law or son-in-law (con dâu, con rể).
 	RelationToHeadChildInLaw RelationToHead = "CHILD_IN_LAW"
-	// Khác.
+	// Any other relation (khác).
 	RelationToHeadOther RelationToHead = "OTHER"
 )
 
@@ -1414,9 +1416,9 @@ func (e RelationToHead) MarshalJSON() ([]byte, error) {
 type ResidenceKind string
 
 const (
-	// Thường trú.
+	// Permanent residence (thường trú).
 	ResidenceKindPermanent ResidenceKind = "PERMANENT"
-	// Tạm trú.
+	// Temporary residence (tạm trú).
 	ResidenceKindTemporary ResidenceKind = "TEMPORARY"
 )
 

@@ -9,7 +9,9 @@
   var props = {
     fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
     isHeadersEditorEnabled: true,
-    defaultEditorToolsVisibility: 'headers',
+    // Open the variables pane, where the example tabs carry their values,
+    // such as the demo dossier code of the first tab.
+    defaultEditorToolsVisibility: 'variables',
     // Headers often carry a bearer token, so GraphiQL keeps them out of
     // localStorage. This also hides the setting that would store them.
     shouldPersistHeaders: false,
@@ -22,6 +24,21 @@
   }
   if (config.defaultTabs) {
     props.defaultTabs = config.defaultTabs;
+    // GraphiQL 3.8 opens the first tab of defaultTabs with its query but an
+    // empty variables editor: the editor's first value comes from the
+    // variables prop or the stored variables, never from the tab. On a first
+    // visit, with no tabs stored yet, pass the first tab's variables as the
+    // prop. On later visits the stored tabs and variables apply, and setting
+    // the prop then would add a tab without a query.
+    var firstVisit = true;
+    try {
+      firstVisit = window.localStorage.getItem('graphiql:tabState') === null;
+    } catch (e) {
+      // Storage is blocked, so GraphiQL stores nothing either.
+    }
+    if (firstVisit && config.defaultTabs[0].variables) {
+      props.variables = config.defaultTabs[0].variables;
+    }
   }
 
   var root = ReactDOM.createRoot(document.getElementById('graphiql'));
