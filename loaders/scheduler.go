@@ -36,8 +36,8 @@ type Scheduler struct {
 	// waits for running batches without polling.
 	done chan struct{}
 
-	// unbatched makes every Load fetch its key at once; see
-	// Dispatch.Unbatched.
+	// unbatched makes every Load fetch its key at once, as
+	// Dispatch.Unbatched describes.
 	unbatched bool
 
 	mu       sync.Mutex
@@ -144,9 +144,9 @@ func (s *Scheduler) watch() {
 //
 // While batches run it blocks on s.done, which costs no processor time.
 // For the first spinWindow of a quiet spell it yields the processor with
-// runtime.Gosched and reads the clock rather than sleeping: a goroutine of
-// the request that is ready to run gets the processor first, so its keys
-// join the batch, and a 100 µs spell ends after 100 µs, not after the
+// runtime.Gosched and reads the clock rather than sleeping. A goroutine of
+// the request that is ready to run then gets the processor first, so its
+// keys join the batch. A 100 µs spell ends after 100 µs, not after the
 // millisecond or more that a short time.Sleep takes on Linux. A longer
 // idle interval sleeps for the rest, so the watcher does not take a
 // processor from the request's own goroutines on a loaded machine.
