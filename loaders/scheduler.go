@@ -28,6 +28,12 @@ type Scheduler struct {
 	maxWait time.Duration
 
 	activity atomic.Int64
+	// running counts the resolvers in progress, and waiting those of them
+	// blocked on a loader's thunk. While running exceeds waiting, a
+	// resolver is computing and may still ask for keys, so the request is
+	// not quiet however long that takes.
+	running atomic.Int64
+	waiting atomic.Int64
 	// inflight counts batches running now. The request is not quiet while
 	// one runs, because its results will start the next level.
 	inflight atomic.Int64
@@ -88,6 +94,23 @@ func (s *Scheduler) Touch() {
 	s.activity.Add(1)
 }
 
+// Enter records that a resolver has started. Every Enter needs an Exit.
+func (s *Scheduler) Enter() {
+	s.running.Add(1)
+	s.activity.Add(1)
+}
+
+// Exit records that a resolver has returned.
+func (s *Scheduler) Exit() {
+	s.running.Add(-1)
+	s.activity.Add(1)
+}
+
+// busy reports whether a resolver is running and not blocked on a thunk.
+func (s *Scheduler) busy() bool {
+	return s.running.Load() > s.waiting.Load()
+}
+
 // enqueue registers a loader that has just received its first pending key,
 // and starts the watcher if none runs.
 func (s *Scheduler) enqueue(f flusher) {
@@ -139,32 +162,34 @@ func (s *Scheduler) watch() {
 	}
 }
 
-// waitQuiet returns once no batch runs and no activity has happened for
-// the idle interval, or at deadline.
+// waitQuiet returns once no batch runs, no resolver is computing and no
+// activity has happened for the idle interval, or at deadline.
 //
 // While batches run it blocks on s.done, which costs no processor time.
-// For the first spinWindow of a quiet spell it yields the processor with
+// For the first spinWindow of a wait it yields the processor with
 // runtime.Gosched and reads the clock rather than sleeping. A goroutine of
 // the request that is ready to run then gets the processor first, so its
 // keys join the batch. A 100 µs spell ends after 100 µs, not after the
-// millisecond or more that a short time.Sleep takes on Linux. A longer
-// idle interval sleeps for the rest, so the watcher does not take a
-// processor from the request's own goroutines on a loaded machine.
+// millisecond or more that a short time.Sleep takes on Linux. After the
+// window it sleeps, so the watcher does not take a processor from the
+// request's own goroutines for long on a loaded machine.
 func (s *Scheduler) waitQuiet(deadline time.Time) {
 	last := s.activity.Load()
 	quietSince := time.Now()
+	spinUntil := quietSince.Add(spinWindow)
 	for {
 		if s.inflight.Load() > 0 {
 			s.waitBatch(deadline)
 			last = s.activity.Load()
 			quietSince = time.Now()
+			spinUntil = quietSince.Add(spinWindow)
 		}
 
 		now := time.Now()
 		if !now.Before(deadline) {
 			return
 		}
-		if a := s.activity.Load(); a != last {
+		if a := s.activity.Load(); a != last || s.busy() {
 			last, quietSince = a, now
 		}
 		quiet := now.Sub(quietSince)
@@ -173,7 +198,7 @@ func (s *Scheduler) waitQuiet(deadline time.Time) {
 			continue
 		case quiet >= s.idle:
 			return
-		case quiet < spinWindow:
+		case now.Before(spinUntil):
 			runtime.Gosched()
 		default:
 			time.Sleep(s.idle - quiet)
@@ -223,11 +248,45 @@ type entry[V any] struct {
 	done  chan struct{}
 	value V
 	err   error
+
+	// mu guards resolved and waiters, the callers blocked on done that
+	// the scheduler counts as waiting.
+	mu       sync.Mutex
+	resolved bool
+	waiters  int64
 }
 
 func (e *entry[V]) thunk() (V, error) {
 	<-e.done
 	return e.value, e.err
+}
+
+// waitingThunk returns a thunk that counts its caller as waiting while it
+// blocks, so the scheduler knows that the caller's resolver is not
+// computing. settle stops the count before the caller wakes.
+func (e *entry[V]) waitingThunk(s *Scheduler) dataloader.Thunk[V] {
+	return func() (V, error) {
+		e.mu.Lock()
+		if !e.resolved {
+			e.waiters++
+			s.waiting.Add(1)
+		}
+		e.mu.Unlock()
+		<-e.done
+		return e.value, e.err
+	}
+}
+
+// settle marks e resolved and stops counting its callers as waiting, then
+// wakes them. The count drops before they run, so the scheduler sees their
+// resolvers as computing from the moment the value is ready.
+func (e *entry[V]) settle(s *Scheduler) {
+	e.mu.Lock()
+	e.resolved = true
+	s.waiting.Add(-e.waiters)
+	e.waiters = 0
+	e.mu.Unlock()
+	close(e.done)
 }
 
 // NewLoader returns a Loader whose batches s schedules.
@@ -245,7 +304,7 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
 	l.mu.Lock()
 	if e, ok := l.cache[key]; ok {
 		l.mu.Unlock()
-		return e.thunk
+		return e.waitingThunk(l.sched)
 	}
 	e := &entry[V]{done: make(chan struct{})}
 	l.cache[key] = e
@@ -260,7 +319,7 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
 	if first {
 		l.sched.enqueue(l)
 	}
-	return e.thunk
+	return e.waitingThunk(l.sched)
 }
 
 // loadNow fetches key on its own, without batching or caching, for
@@ -299,7 +358,7 @@ func (l *Loader[K, V]) Prime(_ context.Context, key K, value V) dataloader.Inter
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.cache[key]; !ok {
-		e := &entry[V]{done: make(chan struct{}), value: value}
+		e := &entry[V]{done: make(chan struct{}), value: value, resolved: true}
 		close(e.done)
 		l.cache[key] = e
 	}
@@ -362,7 +421,7 @@ func (l *Loader[K, V]) resolve(ctx context.Context, keys []K, entries []*entry[V
 		default:
 			e.value, e.err = results[i].Data, results[i].Error
 		}
-		close(e.done)
+		e.settle(l.sched)
 	}
 	l.sched.Touch()
 }
