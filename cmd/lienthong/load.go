@@ -258,6 +258,9 @@ type loadWorker struct {
 type sample struct {
 	latency    time.Duration
 	statements int
+	// sqlMillis is the sum of the statements' durations the server
+	// reported in extensions.sources.
+	sqlMillis float64
 	// reported is whether the response carried extensions.sources.
 	reported bool
 	err      error
@@ -286,31 +289,35 @@ func (w *loadWorker) send(ctx context.Context, wl *workload) sample {
 		s.err, s.cancelled = err, ctx.Err() != nil
 		return s
 	}
-	s.statements, s.reported, s.err = inspect(resp.StatusCode, raw)
+	inspect(resp.StatusCode, raw, &s)
 	return s
 }
 
 // inspect reads the status, the first GraphQL error and the statement
-// count of a response.
-func inspect(status int, raw []byte) (statements int, reported bool, err error) {
+// counts and durations of a response into s.
+func inspect(status int, raw []byte, s *sample) {
 	var out struct {
 		Errors     []struct{ Message string }
 		Extensions struct {
-			Sources map[string]struct{ Statements int }
+			Sources map[string]struct {
+				Statements int
+				DurationMs float64
+			}
 		}
 	}
-	if jsonErr := json.Unmarshal(raw, &out); jsonErr != nil {
-		return 0, false, fmt.Errorf("status %d, body not JSON: %w", status, jsonErr)
+	if err := json.Unmarshal(raw, &out); err != nil {
+		s.err = fmt.Errorf("status %d, body not JSON: %w", status, err)
+		return
 	}
-	for _, s := range out.Extensions.Sources {
-		statements += s.Statements
+	for _, source := range out.Extensions.Sources {
+		s.statements += source.Statements
+		s.sqlMillis += source.DurationMs
 	}
-	reported = out.Extensions.Sources != nil
+	s.reported = out.Extensions.Sources != nil
 	switch {
 	case len(out.Errors) > 0:
-		err = fmt.Errorf("status %d: %s", status, out.Errors[0].Message)
+		s.err = fmt.Errorf("status %d: %s", status, out.Errors[0].Message)
 	case status != http.StatusOK:
-		err = fmt.Errorf("status %d", status)
+		s.err = fmt.Errorf("status %d", status)
 	}
-	return statements, reported, err
 }

@@ -23,6 +23,7 @@ type workloadResults struct {
 	// firstError is kept to show what went wrong.
 	firstError error
 	statements int
+	sqlMillis  float64
 	// reported counts the responses that carried extensions.sources.
 	reported int
 }
@@ -55,6 +56,7 @@ func (r *loadResults) add(name string, s sample) {
 	if s.reported {
 		w.reported++
 		w.statements += s.statements
+		w.sqlMillis += s.sqlMillis
 	}
 }
 
@@ -70,6 +72,7 @@ func (r *loadResults) merge(other *loadResults) {
 			w.firstError = o.firstError
 		}
 		w.statements += o.statements
+		w.sqlMillis += o.sqlMillis
 		w.reported += o.reported
 	}
 }
@@ -84,12 +87,13 @@ func (r *loadResults) print(out io.Writer) {
 		total.latencies = append(total.latencies, w.latencies...)
 		total.errors += w.errors
 		total.statements += w.statements
+		total.sqlMillis += w.sqlMillis
 		total.reported += w.reported
 	}
 	sort.Strings(names)
 
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "workload\trequests\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\tstatements/req\t")
+	fmt.Fprintln(tw, "workload\trequests\treq/s\tp50 ms\tp90 ms\tp99 ms\tmax ms\terrors\tstatements/req\tSQL ms/req\t")
 	for _, name := range names {
 		r.printRow(tw, name, r.byWorkload[name])
 	}
@@ -106,15 +110,16 @@ func (r *loadResults) print(out io.Writer) {
 
 func (r *loadResults) printRow(out io.Writer, name string, w *workloadResults) {
 	slices.Sort(w.latencies)
-	statements := "n/a"
+	statements, sqlMillis := "n/a", "n/a"
 	if w.reported > 0 {
 		statements = fmt.Sprintf("%.1f", float64(w.statements)/float64(w.reported))
+		sqlMillis = fmt.Sprintf("%.2f", w.sqlMillis/float64(w.reported))
 	}
-	fmt.Fprintf(out, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t\n", name, len(w.latencies),
+	fmt.Fprintf(out, "%s\t%d\t%.1f\t%s\t%s\t%s\t%s\t%d\t%s\t%s\t\n", name, len(w.latencies),
 		float64(len(w.latencies))/r.elapsed.Seconds(),
 		millis(percentile(w.latencies, 50)), millis(percentile(w.latencies, 90)),
 		millis(percentile(w.latencies, 99)), millis(percentile(w.latencies, 100)),
-		w.errors, statements)
+		w.errors, statements, sqlMillis)
 }
 
 // percentile returns the nearest-rank percentile p of sorted latencies, or
