@@ -142,44 +142,59 @@ func (f *loadFlags) mix() ([]weighted, error) {
 }
 
 // codePages and codePageSize bound how many dossier codes a run reads
-// before it starts.
+// before it starts, and codeSpacing spreads the pages over time.
 const (
 	codePages    = 10
 	codePageSize = 100
+	codeSpacing  = 30 * 24 * time.Hour
 )
 
-// dossierCodes reads up to codePages pages of dossier codes from the
-// server, when a workload of the mix needs them.
+// dossierCodes reads dossier codes from the server, when a workload of the
+// mix needs them: codePages pages of the dossiers received before the
+// newest one, then before 30, 60, ... days earlier, so the codes spread
+// over the data. It filters on receivedTo rather than paging with a
+// cursor, which keeps each page one range scan on the received_at index.
 func (f *loadFlags) dossierCodes(ctx context.Context, client *http.Client, mix []weighted) ([]string, error) {
 	if !slices.ContainsFunc(mix, func(w weighted) bool { return w.workload.needsCodes }) {
 		return nil, nil
 	}
-	const query = `query($first: Int, $after: String) {
-  dossiers(first: $first, after: $after) { edges { node { code } } pageInfo { hasNextPage endCursor } }
+	const query = `query($first: Int, $to: DateTime) {
+  dossiers(first: $first, filter: {receivedTo: $to}) { edges { node { code receivedAt } } }
 }`
+	seen := make(map[string]bool)
 	var codes []string
-	var after *string
+	var newest time.Time
 	for page := 0; page < codePages; page++ {
+		vars := map[string]any{"first": codePageSize}
+		if page > 0 {
+			vars["to"] = newest.Add(-time.Duration(page-1) * codeSpacing).Format(time.RFC3339)
+		}
 		var data struct {
 			Dossiers struct {
-				Edges    []struct{ Node struct{ Code string } }
-				PageInfo struct {
-					HasNextPage bool
-					EndCursor   *string
+				Edges []struct {
+					Node struct {
+						Code       string
+						ReceivedAt time.Time
+					}
 				}
 			}
 		}
-		vars := map[string]any{"first": codePageSize, "after": after}
 		if err := queryData(ctx, client, f.codesURL(), query, vars, &data); err != nil {
 			return nil, fmt.Errorf("read dossier codes from %s: %w", f.codesURL(), err)
 		}
-		for _, e := range data.Dossiers.Edges {
-			codes = append(codes, e.Node.Code)
-		}
-		if !data.Dossiers.PageInfo.HasNextPage {
+		edges := data.Dossiers.Edges
+		if len(edges) == 0 {
 			break
 		}
-		after = data.Dossiers.PageInfo.EndCursor
+		if page == 0 {
+			newest = edges[0].Node.ReceivedAt
+		}
+		for _, e := range edges {
+			if !seen[e.Node.Code] {
+				seen[e.Node.Code] = true
+				codes = append(codes, e.Node.Code)
+			}
+		}
 	}
 	if len(codes) == 0 {
 		return nil, fmt.Errorf("read dossier codes from %s: the server has no dossiers; seed it first", f.codesURL())
