@@ -207,7 +207,7 @@ func (s *Scheduler) waitQuiet(deadline time.Time) {
 }
 
 // spinWindow is how long waitQuiet yields before it sleeps.
-const spinWindow = 200 * time.Microsecond
+const spinWindow = time.Millisecond
 
 // waitBatch blocks until a running batch finishes or deadline passes.
 func (s *Scheduler) waitBatch(deadline time.Time) {
