@@ -12,7 +12,7 @@ import (
 	"lienthong/validate"
 )
 
-// Path is where the serve command mounts Handler.
+// Path is the URL path of Handler on the serve command's listener.
 const Path = "/raw/case-context"
 
 // request is the body Handler reads: the body of a GraphQL request for the

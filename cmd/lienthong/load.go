@@ -226,7 +226,7 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 		return fmt.Errorf("decode response (status %d): %w", resp.StatusCode, err)
 	}
 	if len(out.Errors) > 0 {
-		return fmt.Errorf("status %d: %s", resp.StatusCode, out.Errors[0].Message)
+		return fmt.Errorf("server returned status %d with error %q", resp.StatusCode, out.Errors[0].Message)
 	}
 	return json.Unmarshal(out.Data, v)
 }
@@ -321,7 +321,7 @@ func inspect(status int, raw []byte, s *sample) {
 		}
 	}
 	if err := json.Unmarshal(raw, &out); err != nil {
-		s.err = fmt.Errorf("status %d, body not JSON: %w", status, err)
+		s.err = fmt.Errorf("server returned status %d with a body that is not JSON: %w", status, err)
 		return
 	}
 	for _, source := range out.Extensions.Sources {
@@ -331,8 +331,8 @@ func inspect(status int, raw []byte, s *sample) {
 	s.reported = out.Extensions.Sources != nil
 	switch {
 	case len(out.Errors) > 0:
-		s.err = fmt.Errorf("status %d: %s", status, out.Errors[0].Message)
+		s.err = fmt.Errorf("server returned status %d with error %q", status, out.Errors[0].Message)
 	case status != http.StatusOK:
-		s.err = fmt.Errorf("status %d", status)
+		s.err = fmt.Errorf("server returned status %d", status)
 	}
 }

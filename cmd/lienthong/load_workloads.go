@@ -51,9 +51,9 @@ const citizenSearchQuery = `query($name: String!) {
   }
 }`
 
-// reportQuery stands in for a report: the schema has no aggregate field,
-// so it lists commune-level procedures with the number of dossiers filed
-// under each, which counts dossiers per procedure in one batch.
+// reportQuery is the report workload. The schema has no aggregate field,
+// so it lists the procedures of one implementing level with the number of
+// dossiers filed under each, which the loaders count in one batch.
 const reportQuery = `query($level: ImplementingLevel) {
   procedures(filter: {level: $level}, first: 50) {
     totalCount
