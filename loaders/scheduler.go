@@ -198,12 +198,27 @@ func (s *Scheduler) waitQuiet(deadline time.Time) {
 			continue
 		case quiet >= s.idle:
 			return
-		case now.Before(spinUntil):
-			runtime.Gosched()
+		case now.Before(spinUntil) && spin():
 		default:
 			time.Sleep(s.idle - quiet)
 		}
 	}
+}
+
+// spinners counts the watchers of all requests that are yielding now.
+var spinners atomic.Int64
+
+// spin yields the processor once and reports true, unless half the
+// processors already have a yielding watcher. On a busy server the other
+// processors then keep running SQLite calls and resolvers, and the other
+// watchers sleep instead.
+func spin() bool {
+	defer spinners.Add(-1)
+	if spinners.Add(1) > int64(max(1, runtime.GOMAXPROCS(0)/2)) {
+		return false
+	}
+	runtime.Gosched()
+	return true
 }
 
 // spinWindow is how long waitQuiet yields before it sleeps.
