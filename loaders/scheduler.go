@@ -277,7 +277,7 @@ func (e *entry[V]) thunk() (V, error) {
 }
 
 // waitingThunk returns a thunk that counts its caller as waiting while it
-// blocks, so the scheduler knows that the caller's resolver is not
+// blocks, so the scheduler can tell that the caller's resolver is not
 // computing. settle stops the count before the caller wakes.
 func (e *entry[V]) waitingThunk(s *Scheduler) dataloader.Thunk[V] {
 	return func() (V, error) {
@@ -293,8 +293,8 @@ func (e *entry[V]) waitingThunk(s *Scheduler) dataloader.Thunk[V] {
 }
 
 // settle marks e resolved and stops counting its callers as waiting, then
-// wakes them. The count drops before they run, so the scheduler sees their
-// resolvers as computing from the moment the value is ready.
+// wakes them. The count drops before they run, so the scheduler counts
+// their resolvers as computing from the moment the value is ready.
 func (e *entry[V]) settle(s *Scheduler) {
 	e.mu.Lock()
 	e.resolved = true

@@ -109,9 +109,10 @@ func withRequest(next http.Handler) http.Handler {
 	})
 }
 
-// touchScheduler tells the request's loader scheduler when each resolver
-// starts and returns, so pending batches wait until every resolver of the
-// current level has asked for its keys or is blocked on a thunk.
+// touchScheduler reports to the request's loader scheduler when each
+// resolver starts and returns, so pending batches wait until every
+// resolver of the current level has asked for its keys or is blocked on a
+// thunk.
 func touchScheduler(ctx context.Context, next graphql.Resolver) (any, error) {
 	sched := loaders.For(ctx).Scheduler
 	sched.Enter()
