@@ -28,9 +28,23 @@ type Scheduler struct {
 	maxWait time.Duration
 
 	activity atomic.Int64
+	// running counts the resolvers in progress, and waiting those of them
+	// blocked on a loader's thunk. While running exceeds waiting, a
+	// resolver is computing and may still ask for keys, so the request is
+	// not quiet however long that takes.
+	running atomic.Int64
+	waiting atomic.Int64
 	// inflight counts batches running now. The request is not quiet while
 	// one runs, because its results will start the next level.
 	inflight atomic.Int64
+
+	// done receives a signal whenever a batch finishes, so the watcher
+	// waits for running batches without polling.
+	done chan struct{}
+
+	// unbatched makes every Load fetch its key at once, as
+	// Dispatch.Unbatched describes.
+	unbatched bool
 
 	mu       sync.Mutex
 	pending  []flusher
@@ -50,13 +64,17 @@ type Dispatch struct {
 	Idle time.Duration
 	// MaxWait bounds how long a key waits for its batch.
 	MaxWait time.Duration
+	// Unbatched turns batching and caching off: every Load runs its own
+	// statement for its one key at once. It exists to measure what
+	// batching saves and is never a production setting.
+	Unbatched bool
 }
 
-// DefaultDispatch favours latency: goroutines of one request reach the next
-// level within microseconds of each other, so 100 µs of quiet usually means
-// the level is complete. On a machine short of CPU a level may then be split
-// into two batches, which costs a statement but never a wrong answer; a
-// longer Idle makes the counts exact at the price of that wait per level.
+// DefaultDispatch suits an idle or busy server: goroutines of one request
+// reach the next level within microseconds of each other, so 100 µs of
+// quiet means the level is complete. The watcher measures the quiet spell
+// by yielding the processor rather than sleeping, because time.Sleep on
+// Linux rounds a 100 µs sleep up to about a millisecond.
 var DefaultDispatch = Dispatch{Idle: 100 * time.Microsecond, MaxWait: 20 * time.Millisecond}
 
 // NewScheduler returns a Scheduler for one request.
@@ -67,7 +85,8 @@ func NewScheduler(d Dispatch) *Scheduler {
 	if d.MaxWait < d.Idle {
 		d.MaxWait = max(d.Idle, DefaultDispatch.MaxWait)
 	}
-	return &Scheduler{idle: d.Idle, maxWait: d.MaxWait}
+	return &Scheduler{idle: d.Idle, maxWait: d.MaxWait, unbatched: d.Unbatched,
+		done: make(chan struct{}, 1)}
 }
 
 // Touch records activity: a field resolved or a key requested.
@@ -75,26 +94,22 @@ func (s *Scheduler) Touch() {
 	s.activity.Add(1)
 }
 
-// settled reports whether no batch runs and no goroutine of the request
-// makes progress when given the processor. A timer wakes the watcher ahead
-// of goroutines that are runnable but waiting for a processor, on a busy
-// machine for longer than the idle interval; yielding lets them run, so
-// their next Load or field counts as activity before the watcher decides.
-func (s *Scheduler) settled() bool {
-	if s.inflight.Load() != 0 {
-		return false
-	}
-	before := s.activity.Load()
-	for range settleYields {
-		runtime.Gosched()
-	}
-	return s.activity.Load() == before && s.inflight.Load() == 0
+// Enter records that a resolver has started. Every Enter needs an Exit.
+func (s *Scheduler) Enter() {
+	s.running.Add(1)
+	s.activity.Add(1)
 }
 
-// settleYields is how many times settled yields the processor. Each yield
-// runs every goroutine queued ahead of the watcher, stealing from the other
-// processors' queues when its own is empty.
-const settleYields = 4
+// Exit records that a resolver has returned.
+func (s *Scheduler) Exit() {
+	s.running.Add(-1)
+	s.activity.Add(1)
+}
+
+// busy reports whether a resolver is running and not blocked on a thunk.
+func (s *Scheduler) busy() bool {
+	return s.running.Load() > s.waiting.Load()
+}
 
 // enqueue registers a loader that has just received its first pending key,
 // and starts the watcher if none runs.
@@ -114,16 +129,7 @@ func (s *Scheduler) enqueue(f flusher) {
 // keeps watching while batches keep arriving.
 func (s *Scheduler) watch() {
 	for {
-		deadline := time.Now().Add(s.maxWait)
-		last := s.activity.Load()
-		for time.Now().Before(deadline) {
-			time.Sleep(s.idle)
-			now := s.activity.Load()
-			if now == last && s.settled() {
-				break
-			}
-			last = s.activity.Load()
-		}
+		s.waitQuiet(time.Now().Add(s.maxWait))
 
 		s.mu.Lock()
 		batch := s.pending
@@ -149,10 +155,109 @@ func (s *Scheduler) watch() {
 		s.inflight.Add(int64(len(runs)))
 		for _, run := range runs {
 			go func() {
-				defer s.inflight.Add(-1)
+				defer s.finish()
 				run()
 			}()
 		}
+	}
+}
+
+// waitQuiet returns once no batch runs, no resolver is computing and no
+// activity has happened for the idle interval, or at deadline.
+//
+// While batches run it blocks on s.done, which costs no processor time.
+// For the first spinWindow of a wait it yields the processor with
+// runtime.Gosched and reads the clock rather than sleeping. A goroutine of
+// the request that is ready to run then gets the processor first, so its
+// keys join the batch. A 100 µs spell ends after 100 µs, not after the
+// millisecond or more that a short time.Sleep takes on Linux. After the
+// window it sleeps, so the watcher does not take a processor from the
+// request's own goroutines for long on a loaded machine.
+func (s *Scheduler) waitQuiet(deadline time.Time) {
+	last := s.activity.Load()
+	quietSince := time.Now()
+	spinUntil := quietSince.Add(spinWindow)
+	for {
+		if s.inflight.Load() > 0 {
+			s.waitBatch(deadline)
+			last = s.activity.Load()
+			quietSince = time.Now()
+			spinUntil = quietSince.Add(spinWindow)
+		}
+
+		now := time.Now()
+		if !now.Before(deadline) {
+			return
+		}
+		if a := s.activity.Load(); a != last || s.busy() {
+			last, quietSince = a, now
+		}
+		quiet := now.Sub(quietSince)
+		switch {
+		case s.inflight.Load() > 0:
+			continue
+		case quiet >= s.idle:
+			if s.settled() {
+				return
+			}
+			last, quietSince = s.activity.Load(), time.Now()
+		case now.Before(spinUntil) && spin():
+		default:
+			time.Sleep(s.idle - quiet)
+		}
+	}
+}
+
+// settled reports whether the request stays quiet while the watcher yields
+// the processor a few times. A goroutine that a finished resolver has just
+// started, or that is runnable but waiting for a processor, shows neither as
+// activity nor as a running resolver; yielding lets it run, so its field or
+// key counts before the watcher decides. Each yield runs the goroutines
+// queued ahead of the watcher, stealing from other processors' queues when
+// its own is empty.
+func (s *Scheduler) settled() bool {
+	before := s.activity.Load()
+	for range 4 {
+		runtime.Gosched()
+	}
+	return s.activity.Load() == before && !s.busy() && s.inflight.Load() == 0
+}
+
+// spinners counts the watchers of all requests that are yielding now.
+var spinners atomic.Int64
+
+// spin yields the processor once and reports true, unless half the
+// processors already have a yielding watcher. On a busy server the other
+// processors then keep running SQLite calls and resolvers, and the other
+// watchers sleep instead.
+func spin() bool {
+	defer spinners.Add(-1)
+	if spinners.Add(1) > int64(max(1, runtime.GOMAXPROCS(0)/2)) {
+		return false
+	}
+	runtime.Gosched()
+	return true
+}
+
+// spinWindow is how long waitQuiet yields before it sleeps.
+const spinWindow = time.Millisecond
+
+// waitBatch blocks until a running batch finishes or deadline passes.
+func (s *Scheduler) waitBatch(deadline time.Time) {
+	timer := time.NewTimer(time.Until(deadline))
+	defer timer.Stop()
+	select {
+	case <-s.done:
+	case <-timer.C:
+	}
+}
+
+// finish records the end of a batch and wakes the watcher.
+func (s *Scheduler) finish() {
+	s.inflight.Add(-1)
+	select {
+	case s.done <- struct{}{}:
+	default:
 	}
 }
 
@@ -176,11 +281,45 @@ type entry[V any] struct {
 	done  chan struct{}
 	value V
 	err   error
+
+	// mu guards resolved and waiters, the callers blocked on done that
+	// the scheduler counts as waiting.
+	mu       sync.Mutex
+	resolved bool
+	waiters  int64
 }
 
 func (e *entry[V]) thunk() (V, error) {
 	<-e.done
 	return e.value, e.err
+}
+
+// waitingThunk returns a thunk that counts its caller as waiting while it
+// blocks, so the scheduler can tell that the caller's resolver is not
+// computing. settle stops the count before the caller wakes.
+func (e *entry[V]) waitingThunk(s *Scheduler) dataloader.Thunk[V] {
+	return func() (V, error) {
+		e.mu.Lock()
+		if !e.resolved {
+			e.waiters++
+			s.waiting.Add(1)
+		}
+		e.mu.Unlock()
+		<-e.done
+		return e.value, e.err
+	}
+}
+
+// settle marks e resolved and stops counting its callers as waiting, then
+// wakes them. The count drops before they run, so the scheduler counts
+// their resolvers as computing from the moment the value is ready.
+func (e *entry[V]) settle(s *Scheduler) {
+	e.mu.Lock()
+	e.resolved = true
+	s.waiting.Add(-e.waiters)
+	e.waiters = 0
+	e.mu.Unlock()
+	close(e.done)
 }
 
 // NewLoader returns a Loader whose batches s schedules.
@@ -191,11 +330,14 @@ func NewLoader[K comparable, V any](s *Scheduler, fetch dataloader.BatchFunc[K, 
 // Load returns a thunk for the value of key. The first Load of a key adds it
 // to the pending batch; later ones share the result.
 func (l *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
+	if l.sched.unbatched {
+		return l.loadNow(ctx, key)
+	}
 	l.sched.Touch()
 	l.mu.Lock()
 	if e, ok := l.cache[key]; ok {
 		l.mu.Unlock()
-		return e.thunk
+		return e.waitingThunk(l.sched)
 	}
 	e := &entry[V]{done: make(chan struct{})}
 	l.cache[key] = e
@@ -210,6 +352,14 @@ func (l *Loader[K, V]) Load(ctx context.Context, key K) dataloader.Thunk[V] {
 	if first {
 		l.sched.enqueue(l)
 	}
+	return e.waitingThunk(l.sched)
+}
+
+// loadNow fetches key on its own, without batching or caching, for
+// Dispatch.Unbatched.
+func (l *Loader[K, V]) loadNow(ctx context.Context, key K) dataloader.Thunk[V] {
+	e := &entry[V]{done: make(chan struct{})}
+	l.resolve(ctx, []K{key}, []*entry[V]{e})
 	return e.thunk
 }
 
@@ -241,7 +391,7 @@ func (l *Loader[K, V]) Prime(_ context.Context, key K, value V) dataloader.Inter
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if _, ok := l.cache[key]; !ok {
-		e := &entry[V]{done: make(chan struct{}), value: value}
+		e := &entry[V]{done: make(chan struct{}), value: value, resolved: true}
 		close(e.done)
 		l.cache[key] = e
 	}
@@ -304,7 +454,7 @@ func (l *Loader[K, V]) resolve(ctx context.Context, keys []K, entries []*entry[V
 		default:
 			e.value, e.err = results[i].Data, results[i].Error
 		}
-		close(e.done)
+		e.settle(l.sched)
 	}
 	l.sched.Touch()
 }

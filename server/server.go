@@ -116,15 +116,15 @@ func withRequest(next http.Handler) http.Handler {
 	})
 }
 
-// touchScheduler tells the request's loader scheduler that resolution is
-// still making progress, before and after every field, so pending batches
-// wait until every resolver of the current level has asked for its keys.
+// touchScheduler reports to the request's loader scheduler when each
+// resolver starts and returns, so pending batches wait until every
+// resolver of the current level has asked for its keys or is blocked on a
+// thunk.
 func touchScheduler(ctx context.Context, next graphql.Resolver) (any, error) {
 	sched := loaders.For(ctx).Scheduler
-	sched.Touch()
-	res, err := next(ctx)
-	sched.Touch()
-	return res, err
+	sched.Enter()
+	defer sched.Exit()
+	return next(ctx)
 }
 
 // sourcesExtension reports, in extensions.sources, the statements each

@@ -3,6 +3,7 @@
 //	lienthong [serve] [flags]   serve the API (the default)
 //	lienthong seed [flags]      fill the sources with generated demo data
 //	lienthong migrate [flags]   apply the sources' migrations and exit
+//	lienthong load [flags]      drive a running server and report latency
 //
 // Run "lienthong COMMAND -help" for the flags of a command. Every flag can
 // also be set by an environment variable, named in the help.
@@ -36,6 +37,7 @@ var commands = map[string]func(context.Context, []string) error{
 	"serve":   serve,
 	"seed":    seed,
 	"migrate": migrate,
+	"load":    load,
 }
 
 func run(ctx context.Context, args []string) error {
@@ -45,7 +47,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return fmt.Errorf("unknown command %q: use serve, seed or migrate", name)
+		return fmt.Errorf("unknown command %q: use serve, seed, migrate or load", name)
 	}
 	return cmd(ctx, args)
 }

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"lienthong/baseline"
 	"lienthong/demo"
 	"lienthong/loaders"
 	"lienthong/server"
@@ -37,6 +38,8 @@ type serveFlags struct {
 	graphiql         bool
 	corsOrigins      string
 	shutdownGrace    time.Duration
+	rawBaseline      bool
+	pprofAddr        string
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -58,6 +61,12 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 			"one * in a host matches subdomains; none when empty")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
 		"longest to wait for requests in flight on SIGTERM")
+	boolVar(fs, &f.dispatch.Unbatched, "no-batching", false,
+		"run every loader key as its own statement, with no batching or caching; for benchmarks only")
+	boolVar(fs, &f.rawBaseline, "raw-baseline", false,
+		"also serve POST "+baseline.Path+", the CaseContext data read without GraphQL; for benchmarks only")
+	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
+		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
 }
 
 // App is the running gateway: its sources and HTTP server.
@@ -68,6 +77,7 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	grace    time.Duration
+	profiler *profiler
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -126,14 +136,16 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("invalid -sources-extension %q: use on, off or auto", f.sourcesExtension)
 	}
 
+	stores := loaders.Stores{
+		Population:  population.New(dbs.Population),
+		CivilStatus: civilstatus.New(dbs.CivilStatus),
+		Business:    business.New(dbs.Business),
+		Procedures:  procedures.New(dbs.Procedures),
+	}
+	units := adminunits.MustLoad()
 	app.handler = server.New(server.Config{
-		Stores: loaders.Stores{
-			Population:  population.New(dbs.Population),
-			CivilStatus: civilstatus.New(dbs.CivilStatus),
-			Business:    business.New(dbs.Business),
-			Procedures:  procedures.New(dbs.Procedures),
-		},
-		Units:            adminunits.MustLoad(),
+		Stores:           stores,
+		Units:            units,
 		Logger:           log,
 		Dispatch:         f.dispatch,
 		SourcesExtension: extension,
@@ -142,6 +154,16 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		GraphiQLPage:     graphiqlPage(ctx, log, showcase),
 		CORSOrigins:      corsOrigins,
 	})
+
+	if f.rawBaseline {
+		app.handler = withRawBaseline(app.handler, stores, units, log)
+	}
+	if f.pprofAddr != "" {
+		if app.profiler, err = startProfiler(f.pprofAddr, log); err != nil {
+			app.Close()
+			return nil, err
+		}
+	}
 
 	app.listener, err = net.Listen("tcp", f.addr)
 	if err != nil {
@@ -158,7 +180,8 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	}
 
 	attrs := []any{"addr", "http://" + app.listener.Addr().String() + "/graphql",
-		"graphiql", f.graphiql, "sources_extension", extension, "cors_origins", corsOrigins}
+		"graphiql", f.graphiql, "sources_extension", extension, "cors_origins", corsOrigins,
+		"no_batching", f.dispatch.Unbatched, "raw_baseline", f.rawBaseline}
 	for _, db := range dbs.All() {
 		attrs = append(attrs, db.Name(), string(db.Engine()))
 	}
@@ -245,8 +268,11 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the sources.
+// Close releases the sources and stops the profiler.
 func (a *App) Close() error {
+	if a.profiler != nil {
+		a.profiler.Close()
+	}
 	if a.listener != nil && a.server == nil {
 		a.listener.Close()
 	}

@@ -1,0 +1,162 @@
+package baseline_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"lienthong/baseline"
+	"lienthong/loaders"
+	"lienthong/server"
+	"lienthong/sources/adminunits"
+	"lienthong/sources/business"
+	"lienthong/sources/civilstatus"
+	"lienthong/sources/population"
+	"lienthong/sources/procedures"
+	"lienthong/testenv"
+)
+
+// newBaseline starts a gateway and, beside it, the raw handler over the
+// same databases.
+func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server) {
+	env := testenv.New(t, testenv.Options{Dispatch: loaders.Dispatch{Idle: 2 * time.Millisecond, MaxWait: time.Second}})
+	f := env.Fixture(t)
+	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
+	f.Procedure("1.000894", "Thủ tục đăng ký kết hôn")
+
+	c := &baseline.CaseContext{
+		Stores: loaders.Stores{
+			Population:  population.New(env.DBs.Population),
+			CivilStatus: civilstatus.New(env.DBs.CivilStatus),
+			Business:    business.New(env.DBs.Business),
+			Procedures:  procedures.New(env.DBs.Procedures),
+		},
+		Units: adminunits.MustLoad(),
+		Now:   func() time.Time { return testenv.Now },
+	}
+	raw := httptest.NewServer(baseline.Handler(c, slog.New(slog.DiscardHandler)))
+	t.Cleanup(raw.Close)
+	return env, f, raw
+}
+
+// plantCase plants an open dossier whose applicant heads a household of
+// four, is married, represents an enterprise, owns a household business
+// and has two earlier dossiers.
+func plantCase(f *testenv.Fixture) string {
+	_, members := f.Household(4)
+	applicant := members[0]
+	wife := f.Citizen(testenv.Person{FullName: "Trần Thị Hoa", Gender: "female", MaritalStatus: "married"})
+	f.Marriage(applicant, wife, "2010-10-10")
+	f.Enterprise(applicant)
+	f.BusinessHousehold(applicant)
+	f.Dossier("1.001193", applicant, "2026-01-05", "returned")
+	f.Dossier("1.000894", applicant, "2026-03-05", "returned")
+	return f.Dossier("1.001193", applicant, "2026-11-20", "processing")
+}
+
+type rawResponse struct {
+	Status     int
+	Data       json.RawMessage `json:"data"`
+	Errors     []testenv.Error `json:"errors"`
+	Extensions struct {
+		Sources map[string]struct{ Statements int } `json:"sources"`
+	} `json:"extensions"`
+}
+
+func postRaw(t *testing.T, url, body string) *rawResponse {
+	t.Helper()
+	resp, err := http.Post(url+baseline.Path, "application/json", bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatalf("post: %v", err)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := &rawResponse{Status: resp.StatusCode}
+	if err := json.Unmarshal(raw, out); err != nil {
+		t.Fatalf("decode response (status %d): %v\n%s", resp.StatusCode, err, raw)
+	}
+	return out
+}
+
+func (r *rawResponse) statements() int {
+	n := 0
+	for _, s := range r.Extensions.Sources {
+		n += s.Statements
+	}
+	return n
+}
+
+func decodeAny(t *testing.T, raw json.RawMessage) any {
+	t.Helper()
+	var v any
+	if err := json.Unmarshal(raw, &v); err != nil {
+		t.Fatalf("decode %s: %v", raw, err)
+	}
+	return v
+}
+
+func TestRawCaseContextMatchesGateway(t *testing.T) {
+	env, f, raw := newBaseline(t)
+	codes := map[string]string{
+		"whole_case":      plantCase(f),
+		"lone_applicant":  f.Dossier("1.000894", f.Citizen(testenv.Person{FullName: "Lê Văn Bình"}), "2026-02-01", "received"),
+		"unknown_dossier": "000.00.04.H01-990101-9999",
+	}
+	for name, code := range codes {
+		t.Run(name, func(t *testing.T) {
+			gql := env.Query(t, server.CaseContextQuery(), map[string]any{"code": code})
+			if len(gql.Errors) > 0 {
+				t.Fatalf("gateway errors: %+v", gql.Errors)
+			}
+			body, _ := json.Marshal(map[string]any{"variables": map[string]any{"code": code}})
+			got := postRaw(t, raw.URL, string(body))
+			if got.Status != http.StatusOK || len(got.Errors) > 0 {
+				t.Fatalf("raw status %d, errors %+v", got.Status, got.Errors)
+			}
+			if diff := cmp.Diff(decodeAny(t, gql.Data), decodeAny(t, got.Data)); diff != "" {
+				t.Errorf("raw data differs from the gateway's (-gateway +raw):\n%s", diff)
+			}
+			t.Logf("%d statements", got.statements())
+			if got.statements() != gql.Statements() {
+				t.Errorf("raw ran %d statements, gateway ran %d", got.statements(), gql.Statements())
+			}
+		})
+	}
+}
+
+func TestRawCaseContextRejectsBadInput(t *testing.T) {
+	_, _, raw := newBaseline(t)
+	tests := []struct {
+		name, body string
+		want       string
+	}{
+		{"not_json", `{"variables":`, "invalid request body"},
+		{"missing_code", `{"variables":{}}`, "missing variables.code"},
+		{"code_not_string", `{"variables":{"code":5}}`, "invalid request body"},
+		{"malformed_code", `{"variables":{"code":"a b"}}`, `"a b"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := postRaw(t, raw.URL, tt.body)
+			if got.Status != http.StatusBadRequest {
+				t.Errorf("status = %d, want 400", got.Status)
+			}
+			if len(got.Errors) != 1 {
+				t.Fatalf("errors = %+v, want one", got.Errors)
+			}
+			if !bytes.Contains([]byte(got.Errors[0].Message), []byte(tt.want)) {
+				t.Errorf("message %q does not contain %q", got.Errors[0].Message, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// loadFlags are the settings of the load command.
+type loadFlags struct {
+	url         string
+	graphqlURL  string
+	concurrency int
+	duration    time.Duration
+	workload    string
+	timeout     time.Duration
+	seed        uint64
+}
+
+// maxLoadDuration bounds a run, so that a mistyped duration cannot leave a
+// load generator running for days.
+const maxLoadDuration = time.Hour
+
+// load drives a running server over HTTP and prints throughput, latency
+// percentiles, errors and statements per request.
+func load(ctx context.Context, args []string) error {
+	fs := flag.NewFlagSet("load", flag.ContinueOnError)
+	var f loadFlags
+	stringVar(fs, &f.url, "url", "http://127.0.0.1:8080/graphql",
+		"http(s) URL to send requests to: the GraphQL endpoint, or "+
+			"the raw CaseContext endpoint of serve --raw-baseline with -workload case-context")
+	stringVar(fs, &f.graphqlURL, "graphql-url", "",
+		"GraphQL endpoint to read dossier codes from; empty means /graphql on the host of -url")
+	intVar(fs, &f.concurrency, "concurrency", 8, "number of requests in flight at once")
+	durationVar(fs, &f.duration, "duration", 20*time.Second,
+		"how long to send requests, at most "+maxLoadDuration.String())
+	stringVar(fs, &f.workload, "workload", "mix",
+		"operation to send: mix, "+strings.Join(workloadNames(), ", "))
+	durationVar(fs, &f.timeout, "timeout", 10*time.Second, "time limit of one request")
+	fs.Uint64Var(&f.seed, "seed", 1, "random seed that picks dossier codes and names")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := f.validate(); err != nil {
+		return err
+	}
+
+	client := &http.Client{
+		Timeout: f.timeout,
+		Transport: &http.Transport{
+			MaxIdleConns:        f.concurrency,
+			MaxIdleConnsPerHost: f.concurrency,
+			IdleConnTimeout:     time.Minute,
+		},
+	}
+	defer client.CloseIdleConnections()
+
+	mix, err := f.mix()
+	if err != nil {
+		return err
+	}
+	codes, err := f.dossierCodes(ctx, client, mix)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "load: %d workers for %s against %s, workload %s, %d dossier codes\n",
+		f.concurrency, f.duration, f.url, f.workload, len(codes))
+
+	results := drive(ctx, client, f, mix, codes)
+	results.print(os.Stdout)
+	return nil
+}
+
+func (f *loadFlags) validate() error {
+	if err := checkHTTPURL("-url", f.url); err != nil {
+		return err
+	}
+	if f.graphqlURL != "" {
+		if err := checkHTTPURL("-graphql-url", f.graphqlURL); err != nil {
+			return err
+		}
+	}
+	if f.concurrency < 1 || f.concurrency > 10_000 {
+		return fmt.Errorf("invalid -concurrency %d: must be between 1 and 10000", f.concurrency)
+	}
+	if f.duration <= 0 || f.duration > maxLoadDuration {
+		return fmt.Errorf("invalid -duration %s: must be above 0 and at most %s", f.duration, maxLoadDuration)
+	}
+	if f.timeout <= 0 {
+		return fmt.Errorf("invalid -timeout %s: must be above 0", f.timeout)
+	}
+	return nil
+}
+
+// checkHTTPURL accepts only absolute http and https URLs with a host, so
+// that the load goes where the caller meant and nowhere else.
+func checkHTTPURL(flagName, raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return fmt.Errorf("invalid %s %q: %v", flagName, raw, err)
+	}
+	if u.Scheme != "http" && u.Scheme != "https" {
+		return fmt.Errorf("invalid %s %q: must be an http:// or https:// URL", flagName, raw)
+	}
+	if u.Host == "" {
+		return fmt.Errorf("invalid %s %q: missing host", flagName, raw)
+	}
+	return nil
+}
+
+// codesURL returns the GraphQL endpoint that lists dossier codes.
+func (f *loadFlags) codesURL() string {
+	if f.graphqlURL != "" {
+		return f.graphqlURL
+	}
+	u, _ := url.Parse(f.url)
+	u.Path, u.RawQuery, u.Fragment = "/graphql", "", ""
+	return u.String()
+}
+
+// mix returns the workloads to send and their weights.
+func (f *loadFlags) mix() ([]weighted, error) {
+	if f.workload == "mix" {
+		return defaultMix, nil
+	}
+	w, ok := workloads[f.workload]
+	if !ok {
+		return nil, fmt.Errorf("invalid -workload %q: use mix, %s", f.workload, strings.Join(workloadNames(), ", "))
+	}
+	return []weighted{{w, 1}}, nil
+}
+
+// codePages and codePageSize bound how many dossier codes a run reads
+// before it starts, and codeSpacing spreads the pages over time.
+const (
+	codePages    = 10
+	codePageSize = 100
+	codeSpacing  = 30 * 24 * time.Hour
+)
+
+// dossierCodes reads dossier codes from the server, when a workload of the
+// mix needs them: codePages pages of the dossiers received before the
+// newest one, then before 30, 60, ... days earlier, so the codes spread
+// over the data. It filters on receivedTo rather than paging with a
+// cursor, which keeps each page one range scan on the received_at index.
+func (f *loadFlags) dossierCodes(ctx context.Context, client *http.Client, mix []weighted) ([]string, error) {
+	if !slices.ContainsFunc(mix, func(w weighted) bool { return w.workload.needsCodes }) {
+		return nil, nil
+	}
+	const query = `query($first: Int, $to: DateTime) {
+  dossiers(first: $first, filter: {receivedTo: $to}) { edges { node { code receivedAt } } }
+}`
+	seen := make(map[string]bool)
+	var codes []string
+	var newest time.Time
+	for page := 0; page < codePages; page++ {
+		vars := map[string]any{"first": codePageSize}
+		if page > 0 {
+			vars["to"] = newest.Add(-time.Duration(page-1) * codeSpacing).Format(time.RFC3339)
+		}
+		var data struct {
+			Dossiers struct {
+				Edges []struct {
+					Node struct {
+						Code       string
+						ReceivedAt time.Time
+					}
+				}
+			}
+		}
+		if err := queryData(ctx, client, f.codesURL(), query, vars, &data); err != nil {
+			return nil, fmt.Errorf("read dossier codes from %s: %w", f.codesURL(), err)
+		}
+		edges := data.Dossiers.Edges
+		if len(edges) == 0 {
+			break
+		}
+		if page == 0 {
+			newest = edges[0].Node.ReceivedAt
+		}
+		for _, e := range edges {
+			if !seen[e.Node.Code] {
+				seen[e.Node.Code] = true
+				codes = append(codes, e.Node.Code)
+			}
+		}
+	}
+	if len(codes) == 0 {
+		return nil, fmt.Errorf("read dossier codes from %s: the server has no dossiers; seed it first", f.codesURL())
+	}
+	return codes, nil
+}
+
+// queryData posts one GraphQL operation and decodes its data into v.
+func queryData(ctx context.Context, client *http.Client, endpoint, query string, vars map[string]any, v any) error {
+	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := client.Do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Data   json.RawMessage
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		return fmt.Errorf("decode response (status %d): %w", resp.StatusCode, err)
+	}
+	if len(out.Errors) > 0 {
+		return fmt.Errorf("server returned status %d with error %q", resp.StatusCode, out.Errors[0].Message)
+	}
+	return json.Unmarshal(out.Data, v)
+}
+
+// drive runs f.concurrency workers until f.duration has passed or ctx is
+// cancelled, and collects their results.
+func drive(ctx context.Context, client *http.Client, f loadFlags, mix []weighted, codes []string) *loadResults {
+	ctx, cancel := context.WithTimeout(ctx, f.duration)
+	defer cancel()
+
+	results := newLoadResults()
+	var wg sync.WaitGroup
+	start := time.Now()
+	for i := range f.concurrency {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(f.seed, uint64(i)))
+			worker := &loadWorker{client: client, url: f.url, codes: codes, rng: rng}
+			local := newLoadResults()
+			for ctx.Err() == nil {
+				w := pick(mix, rng)
+				sample := worker.send(ctx, w)
+				if sample.cancelled {
+					break
+				}
+				local.add(w.name, sample)
+			}
+			results.merge(local)
+		})
+	}
+	wg.Wait()
+	results.elapsed = time.Since(start)
+	return results
+}
+
+// loadWorker sends one request at a time.
+type loadWorker struct {
+	client *http.Client
+	url    string
+	codes  []string
+	rng    *rand.Rand
+}
+
+// sample is the outcome of one request.
+type sample struct {
+	latency    time.Duration
+	statements int
+	// sqlMillis is the sum of the statements' durations the server
+	// reported in extensions.sources.
+	sqlMillis float64
+	// reported is whether the response carried extensions.sources.
+	reported bool
+	err      error
+	// cancelled marks a request cut short by the end of the run, which
+	// counts as neither a success nor an error.
+	cancelled bool
+}
+
+func (w *loadWorker) send(ctx context.Context, wl *workload) sample {
+	body := wl.body(w.rng, w.codes)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, w.url, bytes.NewReader(body))
+	if err != nil {
+		return sample{err: err}
+	}
+	req.Header.Set("Content-Type", "application/json")
+
+	start := time.Now()
+	resp, err := w.client.Do(req)
+	if err != nil {
+		return sample{err: err, cancelled: ctx.Err() != nil}
+	}
+	raw, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	s := sample{latency: time.Since(start)}
+	if err != nil {
+		s.err, s.cancelled = err, ctx.Err() != nil
+		return s
+	}
+	inspect(resp.StatusCode, raw, &s)
+	return s
+}
+
+// inspect reads the status, the first GraphQL error and the statement
+// counts and durations of a response into s.
+func inspect(status int, raw []byte, s *sample) {
+	var out struct {
+		Errors     []struct{ Message string }
+		Extensions struct {
+			Sources map[string]struct {
+				Statements int
+				DurationMs float64
+			}
+		}
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		s.err = fmt.Errorf("server returned status %d with a body that is not JSON: %w", status, err)
+		return
+	}
+	for _, source := range out.Extensions.Sources {
+		s.statements += source.Statements
+		s.sqlMillis += source.DurationMs
+	}
+	s.reported = out.Extensions.Sources != nil
+	switch {
+	case len(out.Errors) > 0:
+		s.err = fmt.Errorf("server returned status %d with error %q", status, out.Errors[0].Message)
+	case status != http.StatusOK:
+		s.err = fmt.Errorf("server returned status %d", status)
+	}
+}
