@@ -11,7 +11,7 @@ import (
 )
 
 func TestUnbatchedMatchesBatchedData(t *testing.T) {
-	batched, f := newEnvWithProcedures(t)
+	batched, f := newEnvWithProcedures(t, testenv.SQLite)
 	unbatched := testenv.New(t, testenv.Options{Dispatch: loaders.Dispatch{Unbatched: true}})
 	g := unbatched.Fixture(t)
 	g.Procedure("1.001193", "Thủ tục đăng ký khai sinh")

@@ -16,7 +16,7 @@ import (
 // testDispatch waits for a longer quiet spell than production, so that
 // sibling fields join one batch even on a loaded machine under the race
 // detector and statement counts are exact.
-var testDispatch = loaders.Dispatch{Idle: 20 * time.Millisecond, MaxWait: 2 * time.Second}
+var testDispatch = loaders.Dispatch{Idle: 5 * time.Millisecond, MaxWait: 2 * time.Second}
 
 // plantCase plants a dossier whose applicant is married, heads a household
 // of size members, represents an enterprise, owns a household business and
