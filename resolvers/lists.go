@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lienthong/apierr"
+	"lienthong/auth"
 	"lienthong/graph/model"
 	"lienthong/paging"
 	"lienthong/sources/population"
@@ -16,7 +17,10 @@ import (
 
 // listCitizens reads one page of a citizen list. The page and its count
 // are one statement each; the count runs only when totalCount is selected.
-func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string) (*model.CitizenConnection, error) {
+func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
+	if auth.From(ctx).Role == auth.Anonymous {
+		return nil, errNoCredentials
+	}
 	limit, err := paging.Limit(first, 20)
 	if err != nil {
 		return nil, err
@@ -52,7 +56,9 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 	for i := range rows {
 		c := &rows[i]
 		cur := paging.Encode(c.NameKey, c.ID)
-		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: toCitizen(c)})
+		node := toCitizen(c)
+		node.AccessPurpose = purpose
+		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: node})
 		conn.PageInfo.EndCursor = &cur
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
@@ -114,6 +120,9 @@ func (r *Resolver) listDossiers(ctx context.Context, filter *model.DossierFilter
 	}
 	f, err := dossierFilter(filter)
 	if err != nil {
+		return nil, err
+	}
+	if err := scopeDossierFilter(ctx, &f); err != nil {
 		return nil, err
 	}
 	var cursor *procedures.DossierCursor

@@ -22,10 +22,12 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lienthong/apierr"
+	"lienthong/auth"
 	"lienthong/graph"
 	"lienthong/loaders"
 	"lienthong/resolvers"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sqldb"
 )
 
@@ -51,6 +53,12 @@ type Config struct {
 	GraphiQLPage http.Handler
 	// MaxBodyBytes bounds a request body. Zero means 1 MiB.
 	MaxBodyBytes int64
+	// Auth verifies the credentials of each request. When nil, every
+	// request is anonymous and credentials are rejected.
+	Auth *auth.Verifier
+	// Audit receives an entry for every read of a citizen's personal data.
+	// When nil, reads are not audited: use that for benchmarks only.
+	Audit *audit.Store
 }
 
 // New returns the HTTP handler of the API.
@@ -68,11 +76,19 @@ func New(cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 
-	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{
-		Stores: cfg.Stores,
-		Units:  cfg.Units,
-		Now:    cfg.Now,
-	}})
+	if cfg.Auth == nil {
+		cfg.Auth, _ = auth.NewVerifier(auth.VerifierConfig{})
+	}
+
+	schema := graph.NewExecutableSchema(graph.Config{
+		Resolvers: &resolvers.Resolver{
+			Stores: cfg.Stores,
+			Units:  cfg.Units,
+			Now:    cfg.Now,
+			Audit:  cfg.Audit,
+		},
+		Directives: graph.DirectiveRoot{Sensitive: sensitive},
+	})
 	gql := handler.New(schema)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -84,12 +100,16 @@ func New(cfg Config) http.Handler {
 	if cfg.SourcesExtension {
 		gql.Use(sourcesExtension{})
 	}
+	if cfg.Audit != nil {
+		gql.Use(auditExtension{store: cfg.Audit, units: cfg.Units, log: cfg.Logger, now: cfg.Now})
+	}
 	gql.AroundFields(touchScheduler)
 	gql.SetErrorPresenter(presentError(cfg.Logger))
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	mux := http.NewServeMux()
 	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
+	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
 	mux.Handle("/graphql", withRequest(api))
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {

@@ -45,7 +45,7 @@ func TestCaseContextReturnsWholeCase(t *testing.T) {
 	env, f := newEnvWithProcedures(t)
 	code := plantCase(t, env, f, 4)
 
-	resp := env.Query(t, server.CaseContextQuery(), map[string]any{"code": code})
+	resp := env.QueryAs(t, testenv.CentralToken(t), server.CaseContextQuery(), map[string]any{"code": code})
 	var data struct {
 		Dossier struct {
 			Code             string
@@ -156,8 +156,8 @@ func TestCaseContextStatementsIgnoreHouseholdSize(t *testing.T) {
 	small := plantCase(t, env, f, 2)
 	large := plantCase(t, env, f, 8)
 
-	smallResp := env.Query(t, server.CaseContextQuery(), map[string]any{"code": small})
-	largeResp := env.Query(t, server.CaseContextQuery(), map[string]any{"code": large})
+	smallResp := env.QueryAs(t, testenv.CentralToken(t), server.CaseContextQuery(), map[string]any{"code": small})
+	largeResp := env.QueryAs(t, testenv.CentralToken(t), server.CaseContextQuery(), map[string]any{"code": large})
 	if len(smallResp.Errors)+len(largeResp.Errors) > 0 {
 		t.Fatalf("errors: %+v %+v", smallResp.Errors, largeResp.Errors)
 	}
@@ -193,8 +193,8 @@ func TestDossierListStatementsIgnoreLength(t *testing.T) {
 		plantCase(t, env, f, 2+i%5)
 	}
 
-	one := env.Query(t, dossierListQuery, map[string]any{"first": 1})
-	fifty := env.Query(t, dossierListQuery, map[string]any{"first": 50})
+	one := env.QueryAs(t, testenv.CentralToken(t), dossierListQuery, map[string]any{"first": 1})
+	fifty := env.QueryAs(t, testenv.CentralToken(t), dossierListQuery, map[string]any{"first": 50})
 	if len(one.Errors)+len(fifty.Errors) > 0 {
 		t.Fatalf("errors: %+v %+v", one.Errors, fifty.Errors)
 	}
@@ -230,7 +230,7 @@ func TestCitizenSearchIgnoresDiacriticsAndCase(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := env.Query(t, `query($n: String!) { citizens(filter: {name: $n}) { totalCount edges { node { id fullName } } } }`,
+			resp := env.QueryAs(t, testenv.CentralToken(t), `query($n: String!) { citizens(filter: {name: $n}) { totalCount edges { node { id fullName } } } }`,
 				map[string]any{"n": tt.query})
 			var data struct {
 				Citizens struct {
@@ -278,7 +278,7 @@ func TestPaginationVisitsEveryItemOnce(t *testing.T) {
 			seen := map[string]bool{}
 			var after any
 			for page := 0; page < 20; page++ {
-				resp := env.Query(t, l.query, map[string]any{"after": after})
+				resp := env.QueryAs(t, testenv.CentralToken(t), l.query, map[string]any{"after": after})
 				var data map[string]struct {
 					TotalCount int
 					Edges      []struct{ Node map[string]string }
@@ -336,7 +336,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			resp := env.Query(t, tt.query, tt.vars)
+			resp := env.QueryAs(t, testenv.CentralToken(t), tt.query, tt.vars)
 			if resp.Status >= 500 {
 				t.Fatalf("status %d", resp.Status)
 			}
@@ -358,7 +358,7 @@ func TestBadInputGetsClearErrors(t *testing.T) {
 
 func TestUnknownCodesReturnNull(t *testing.T) {
 	env, _ := newEnvWithProcedures(t)
-	resp := env.Query(t, `{
+	resp := env.QueryAs(t, testenv.CentralToken(t), `{
 		citizen(id: "001099999999") { id }
 		dossier(code: "000.00.04.H01-990101-9999") { code }
 		enterprise(code: "0100000000") { code }

@@ -9,15 +9,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/loaders"
 	"lienthong/server"
 	"lienthong/sources"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -29,16 +32,33 @@ import (
 // reference day.
 var Now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
+// Secret is the HMAC secret test servers verify tokens with.
+var Secret = []byte("lienthong-test-secret")
+
 // Env is a running test gateway.
 type Env struct {
 	DBs    *sources.DBs
 	Server *httptest.Server
+	// Audit is the audit trail, or nil when Options.NoAudit is set.
+	Audit *audit.Store
 }
 
 // Options tunes New.
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
+	// NoAudit serves without an audit trail; by default the trail is a
+	// SQLite file in the test's temporary folder.
+	NoAudit bool
+	// AuditDSN puts the audit trail in this database instead, such as a
+	// PostgreSQL URL from PostgresDB.
+	AuditDSN string
+	// NoIntrospection turns schema introspection off.
+	NoIntrospection bool
+	// GraphiQL serves page at / and /graphiql/.
+	GraphiQL http.Handler
+	// APIKeysFile is passed to the credential verifier.
+	APIKeysFile string
 }
 
 // New opens fresh, migrated SQLite sources in t.TempDir and serves them.
@@ -52,6 +72,23 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	t.Cleanup(func() { dbs.Close() })
 
+	env := &Env{DBs: dbs}
+	if !opts.NoAudit {
+		dsn := opts.AuditDSN
+		if dsn == "" {
+			dsn = filepath.Join(t.TempDir(), "audit.db")
+		}
+		env.Audit, err = audit.Open(ctx, dsn, sqldb.Options{})
+		if err != nil {
+			t.Fatalf("open audit trail: %v", err)
+		}
+		t.Cleanup(func() { env.Audit.Close() })
+	}
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: Secret, APIKeysFile: opts.APIKeysFile})
+	if err != nil {
+		t.Fatalf("credential verifier: %v", err)
+	}
+
 	handler := server.New(server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),
@@ -63,11 +100,32 @@ func New(t testing.TB, opts Options) *Env {
 		Now:              func() time.Time { return Now },
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
-		Introspection:    true,
+		Introspection:    !opts.NoIntrospection,
+		GraphiQL:         opts.GraphiQL != nil,
+		GraphiQLPage:     opts.GraphiQL,
+		Auth:             verifier,
+		Audit:            env.Audit,
 	})
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	return &Env{DBs: dbs, Server: srv}
+	env.Server = httptest.NewServer(handler)
+	t.Cleanup(env.Server.Close)
+	return env
+}
+
+// Token mints a token for p, valid for an hour of the real clock, signed
+// with Secret.
+func Token(t testing.TB, p auth.Principal) string {
+	t.Helper()
+	token, err := auth.Mint(Secret, p, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatalf("mint token for %+v: %v", p, err)
+	}
+	return token
+}
+
+// CentralToken returns a token of a central officer with access to
+// sensitive fields, for tests about data rather than access.
+func CentralToken(t testing.TB) string {
+	return Token(t, auth.Principal{ID: "officer-central", Name: "Cán bộ Trung ương", Role: auth.CentralOfficer})
 }
 
 // Response is a decoded GraphQL response.
@@ -124,10 +182,48 @@ func (e *Env) Query(t testing.TB, query string, variables map[string]any) *Respo
 	return e.Post(t, "application/json", body)
 }
 
+// QueryAs posts a GraphQL operation with a bearer token and decodes the
+// response. An empty token sends no Authorization header.
+func (e *Env) QueryAs(t testing.TB, token, query string, variables map[string]any) *Response {
+	t.Helper()
+	return e.QueryWith(t, map[string]string{"Authorization": "Bearer " + token}, query, variables)
+}
+
+// QueryWith posts a GraphQL operation with extra HTTP headers.
+func (e *Env) QueryWith(t testing.TB, headers map[string]string, query string, variables map[string]any) *Response {
+	t.Helper()
+	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		if k == "Authorization" && v == "Bearer " {
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	return e.do(t, req)
+}
+
 // Post sends a raw body to /graphql and decodes the response.
 func (e *Env) Post(t testing.TB, contentType string, body []byte) *Response {
 	t.Helper()
-	resp, err := http.Post(e.Server.URL+"/graphql", contentType, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return e.do(t, req)
+}
+
+func (e *Env) do(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("post: %v", err)
 	}
