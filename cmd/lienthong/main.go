@@ -3,6 +3,8 @@
 //	lienthong [serve] [flags]   serve the API (the default)
 //	lienthong seed [flags]      fill the sources with generated demo data
 //	lienthong migrate [flags]   apply the sources' migrations and exit
+//	lienthong token -role ROLE  print a signed bearer token
+//	lienthong verify-audit      check the audit trail's hash chain
 //
 // Run "lienthong COMMAND -help" for the flags of a command. Every flag can
 // also be set by an environment variable, named in the help.
@@ -36,6 +38,9 @@ var commands = map[string]func(context.Context, []string) error{
 	"serve":   serve,
 	"seed":    seed,
 	"migrate": migrate,
+
+	"token":        token,
+	"verify-audit": verifyAudit,
 }
 
 func run(ctx context.Context, args []string) error {
@@ -45,7 +50,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return fmt.Errorf("unknown command %q: use serve, seed or migrate", name)
+		return fmt.Errorf("unknown command %q: use serve, seed, migrate, token or verify-audit", name)
 	}
 	return cmd(ctx, args)
 }

@@ -19,6 +19,7 @@ import (
 	"lienthong/server/graphiql"
 	"lienthong/sources"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -36,6 +37,7 @@ type serveFlags struct {
 	introspection    bool
 	graphiql         bool
 	shutdownGrace    time.Duration
+	access           accessFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -54,12 +56,14 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	boolVar(fs, &f.graphiql, "graphiql", true, "serve GraphiQL at /")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
 		"longest to wait for requests in flight on SIGTERM")
+	f.access.register(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
 type App struct {
 	log      *slog.Logger
 	dbs      *sources.DBs
+	audit    *audit.Store
 	handler  http.Handler
 	server   *http.Server
 	listener net.Listener
@@ -112,6 +116,12 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if s, err := demo.ReadSummary(summaryPath); err == nil {
 		showcase = s.ShowcaseDossier
 	}
+	access, err := f.access.open(ctx, log, f.stores.dataDir, isDemo)
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
+	app.audit = access.audit
 	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && isDemo)
 	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
 		app.Close()
@@ -131,7 +141,9 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		SourcesExtension: extension,
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
-		GraphiQLPage:     graphiqlPage(showcase),
+		GraphiQLPage:     graphiqlPage(showcase, access.demoHeaders),
+		Auth:             access.verifier,
+		Audit:            access.audit,
 	})
 
 	app.listener, err = net.Listen("tcp", f.addr)
@@ -182,7 +194,9 @@ func (a *App) seedIfEmpty(ctx context.Context, citizens int, summaryPath string)
 	return demo.WriteSummary(summaryPath, summary)
 }
 
-func graphiqlPage(showcase string) http.Handler {
+// graphiqlPage serves GraphiQL with the example operations. headers, a
+// JSON object or "", prefills every tab's headers pane.
+func graphiqlPage(showcase, headers string) http.Handler {
 	variables := ""
 	if showcase != "" {
 		variables = fmt.Sprintf(`{"code": %q}`, showcase)
@@ -200,6 +214,7 @@ func graphiqlPage(showcase string) http.Handler {
 		Title:            "Liên thông",
 		DefaultQuery:     server.CaseContextQuery(),
 		DefaultVariables: variables,
+		DefaultHeaders:   headers,
 		Examples:         examples,
 	})
 }
@@ -231,10 +246,14 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the sources.
+// Close releases the sources and the audit trail.
 func (a *App) Close() error {
 	if a.listener != nil && a.server == nil {
 		a.listener.Close()
 	}
-	return a.dbs.Close()
+	err := a.dbs.Close()
+	if a.audit != nil {
+		err = errors.Join(err, a.audit.Close())
+	}
+	return err
 }
