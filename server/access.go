@@ -15,6 +15,11 @@ import (
 	"lienthong/sources/audit"
 )
 
+// errIntrospectionDisabled is the message of the plain error gqlgen
+// (v0.17.98, graphql/execution_context_state.go) returns for __schema and
+// __type when introspection is off.
+const errIntrospectionDisabled = "introspection disabled"
+
 // sensitive implements the @sensitive directive: a caller without
 // sensitive access gets null and a FORBIDDEN error at the field.
 func sensitive(ctx context.Context, obj any, next graphql.Resolver) (any, error) {

@@ -192,6 +192,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
 			}
+		case strings.HasSuffix(err.Error(), errIntrospectionDisabled):
+			gqlErr.Message = "introspection is disabled on this gateway; the schema is at /schema.graphql"
+			setCode(gqlErr, string(apierr.Forbidden))
 		default:
 			log.ErrorContext(ctx, "resolver failed", "err", err, "request_id", RequestID(ctx),
 				"path", gqlErr.Path.String())
