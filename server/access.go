@@ -93,8 +93,10 @@ func (a auditExtension) entries(ctx context.Context, reads []audit.Read) []audit
 		}
 	}
 	operation := ""
-	if oc := graphql.GetOperationContext(ctx); oc != nil {
-		operation = oc.OperationName
+	if oc := graphql.GetOperationContext(ctx); oc != nil && oc.Operation != nil {
+		// The selected operation's name, also when the request did not
+		// send operationName because the document has one operation.
+		operation = oc.Operation.Name
 	}
 	at := a.now().UTC().Format(time.RFC3339Nano)
 	out := make([]audit.Entry, len(reads))
