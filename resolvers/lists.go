@@ -18,8 +18,18 @@ import (
 // listCitizens reads one page of a citizen list. The page and its count
 // are one statement each; the count runs only when totalCount is selected.
 func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
-	if auth.From(ctx).Role == auth.Anonymous {
+	// Each edge's cursor encodes the citizen's folded name and id, which
+	// the node's access check cannot withhold, so callers who may read no
+	// citizen get no list at all.
+	// NOTE: an officer still sees the cursors of out-of-scope citizens in a
+	// list; opaque or sealed cursors would close that.
+	switch auth.From(ctx).Role {
+	case auth.Anonymous:
 		return nil, errNoCredentials
+	case auth.Reporting:
+		return nil, forbidden("role reporting may read aggregates and non-personal data only, not citizen lists")
+	case auth.Citizen:
+		return nil, forbidden("the citizen role reads its own record with citizen(id), not citizen lists")
 	}
 	limit, err := paging.Limit(first, 20)
 	if err != nil {
