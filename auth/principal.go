@@ -10,8 +10,8 @@ import (
 	"regexp"
 )
 
-// Role is what a caller may do. The values are the ones tokens carry in
-// the role claim.
+// Role is the kind of caller, which decides the data it may read. Its
+// values are those of the role claim of a token.
 type Role string
 
 const (
@@ -45,7 +45,8 @@ type Principal struct {
 	// CitizenID is the caller's own personal id, for the citizen role.
 	CitizenID string
 	// Sensitive grants reading fields marked @sensitive, such as ethnicity
-	// and religion. Central officers have it whatever the token says.
+	// and religion. Central officers and citizens reading their own record
+	// have it regardless of this claim.
 	Sensitive bool
 }
 
@@ -56,8 +57,8 @@ var (
 )
 
 // Validate checks that the role is known and carries the unit or citizen id
-// it needs, so a malformed token is rejected instead of granting a scope
-// nobody meant.
+// it needs, so a malformed token is rejected instead of granting an
+// unintended scope.
 func (p *Principal) Validate() error {
 	if p.ID == "" {
 		return fmt.Errorf("missing subject (officer id)")

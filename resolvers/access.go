@@ -260,7 +260,7 @@ func mayReadDossier(ctx context.Context, d *procedures.Dossier) error {
 }
 
 // scopeDossierFilter narrows a dossier list to the caller's unit, or
-// rejects a filter that asks for another unit.
+// rejects a filter for another unit.
 func scopeDossierFilter(ctx context.Context, f *procedures.DossierFilter) error {
 	p := auth.From(ctx)
 	switch p.Role {

@@ -26,7 +26,6 @@ type accessWorld struct {
 	names                               map[string]string
 	household, enterprise, enterprise2  string
 	openDossier, closedDossier          string
-	otherCommuneDossier                 string
 }
 
 func newAccessWorld(t *testing.T) *accessWorld {
@@ -115,8 +114,8 @@ func (w *accessWorld) allowed(name string) map[string]bool {
 }
 
 // rootPaths are the ways to reach a citizen from the root: the query, with
-// T for the target id, N for its name and P for the purpose variable, and
-// the path of the citizen in the response.
+// {T} for the target id, {N} for its name and $p for the purpose, and the
+// path of the citizen in the response.
 var rootPaths = []struct {
 	name  string
 	query string
@@ -182,7 +181,7 @@ func TestAccessThroughLinks(t *testing.T) {
 	spousePath := []any{"dossier", "applicant", "civilStatus", "marriages", 0, "spouse"}
 	repPath := []any{"enterprise", "representative"}
 	ownerPath := []any{"businessHousehold", "owner"}
-	hhMemberPath := []any{"household", "members", 1, "citizen"}
+	householdMemberPath := []any{"household", "members", 1, "citizen"}
 
 	tests := []struct {
 		name   string
@@ -200,7 +199,7 @@ func TestAccessThroughLinks(t *testing.T) {
 		{"commune_owner", "commune", owner, ownerPath, ""},
 		{"commune_header_owner", "commune_header", owner, ownerPath, w.applicant},
 		{"commune_household_root", "commune", householdRoot, []any{"household"}, ""},
-		{"commune_argument_household_member", "commune_argument", householdRoot, hhMemberPath, w.member},
+		{"commune_argument_household_member", "commune_argument", householdRoot, householdMemberPath, w.member},
 		{"other_commune_dossier", "other_commune", viaDossier(w.openDossier, "fullName"), []any{"dossier"}, ""},
 		// The dossier was received in province 01, so it is a purpose for
 		// the applicant's spouse although she lives in province 79.

@@ -32,7 +32,8 @@ func TestReadsAreAudited(t *testing.T) {
 		t.Fatalf("applicant = %v, want %s; errors %+v", got, w.applicant, resp.Errors)
 	}
 
-	entries := auditEntries(t, w.env.Audit)[:len(auditEntries(t, w.env.Audit))-before]
+	all := auditEntries(t, w.env.Audit) // newest first
+	entries := all[:len(all)-before]
 	byCitizen := map[string]audit.Entry{}
 	for _, e := range entries {
 		byCitizen[e.CitizenID] = e
@@ -210,7 +211,9 @@ func TestAccessLogQueries(t *testing.T) {
 				expectForbidden(t, resp, []any{"auditTrail"})
 				return
 			}
-			var data struct{ AuditTrail struct{ Entries []struct{ OfficerID string } } }
+			var data struct {
+				AuditTrail struct{ Entries []struct{ OfficerID string } }
+			}
 			resp.Decode(t, &data)
 			if n := len(data.AuditTrail.Entries); n < tt.minimum || (tt.minimum == 0 && n != 0) {
 				t.Errorf("got %d entries, want at least %d (exactly 0 when 0)", n, tt.minimum)

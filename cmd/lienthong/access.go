@@ -34,7 +34,7 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 		"DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
 }
 
-// access is what serve builds from accessFlags.
+// access is the credential verifier and audit trail built from accessFlags.
 type access struct {
 	verifier *auth.Verifier
 	audit    *audit.Store

@@ -7,8 +7,8 @@
 //
 // NOTE: the chain detects tampering but does not prevent it. Anyone with
 // write access to the database can rewrite the whole chain from some entry
-// on; anchoring the head hash elsewhere (a second store, a signed log) is
-// not done here.
+// on. Copying the head hash to a second store or a signed log would catch
+// that, and is not done here.
 package audit
 
 import (
@@ -108,7 +108,7 @@ func (s *Store) Append(ctx context.Context, entries []Entry) error {
 	defer tx.Rollback()
 
 	// Lock the head row first, so concurrent appenders queue here and each
-	// sees the head the previous one committed.
+	// reads the head the previous one committed.
 	lock := `SELECT seq, hash FROM audit_head WHERE id = 1`
 	if s.db.Engine() == sqldb.Postgres {
 		lock += ` FOR UPDATE`
