@@ -117,7 +117,7 @@ func (r *Resolver) mayReadInProvince(ctx context.Context, p *auth.Principal, m *
 }
 
 // openStatuses are the dossier statuses that still give a purpose to read
-// the applicant's data; a returned, rejected or withdrawn dossier does not.
+// the applicant's data. A returned, rejected or withdrawn dossier gives none.
 var openStatuses = map[string]bool{
 	"received": true, "supplement_requested": true, "processing": true, "result_ready": true,
 }
@@ -238,6 +238,8 @@ func (r *Resolver) mayReadHousehold(ctx context.Context, h *model.Household, pur
 
 // mayReadDossier lets officers read the dossiers received in their unit and
 // citizens their own. A dossier names its applicant, so it is personal data.
+// NOTE: reading a dossier's applicantName and applicantId is scoped here but
+// not audited; only reads through the applicant's Citizen record are.
 func mayReadDossier(ctx context.Context, d *procedures.Dossier) error {
 	p := auth.From(ctx)
 	switch p.Role {
