@@ -12,6 +12,7 @@ import (
 	"lienthong/loaders"
 	"lienthong/sources/audit"
 	"lienthong/sources/procedures"
+	"lienthong/validate"
 )
 
 // sensitiveFields are the Citizen fields marked @sensitive in the schema.
@@ -63,6 +64,18 @@ func readFields(ctx context.Context, p *auth.Principal) []string {
 		out = append(out, f.Name)
 	}
 	return out
+}
+
+// validatePurpose checks the form of a purpose argument, which is a
+// dossier code.
+func validatePurpose(purpose *string) error {
+	if purpose == nil {
+		return nil
+	}
+	if err := validate.DossierCode(*purpose); err != nil {
+		return apierr.Invalid("invalid purpose: %s", err.Error())
+	}
+	return nil
 }
 
 func forbidden(format string, args ...any) error {

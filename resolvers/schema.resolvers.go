@@ -499,17 +499,26 @@ func (r *queryResolver) Citizen(ctx context.Context, id string, purpose *string)
 	if err := validate.PersonalID(id); err != nil {
 		return nil, err
 	}
+	if err := validatePurpose(purpose); err != nil {
+		return nil, err
+	}
 	return r.citizen(ctx, id, deref(purpose))
 }
 
 // Citizens is the resolver for the citizens field.
 func (r *queryResolver) Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose *string) (*model.CitizenConnection, error) {
+	if err := validatePurpose(purpose); err != nil {
+		return nil, err
+	}
 	return r.listCitizens(ctx, filter, first, after, deref(purpose))
 }
 
 // Household is the resolver for the household field.
 func (r *queryResolver) Household(ctx context.Context, code string, purpose *string) (*model.Household, error) {
 	if err := validate.HouseholdCode(code); err != nil {
+		return nil, err
+	}
+	if err := validatePurpose(purpose); err != nil {
 		return nil, err
 	}
 	h, err := loaders.For(ctx).Household.Load(ctx, code)()

@@ -231,6 +231,20 @@ func TestAccessThroughLinks(t *testing.T) {
 	}
 }
 
+func TestMalformedPurposeIsInvalid(t *testing.T) {
+	w := newAccessWorld(t)
+	resp := w.env.QueryAs(t, testenv.CentralToken(t), `{ citizen(id: "`+w.applicant+`", purpose: "bad code!") { id } }`, nil)
+	if len(resp.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", resp.Errors)
+	}
+	if code := resp.Errors[0].Extensions["code"]; code != "INVALID_ARGUMENT" {
+		t.Errorf("code = %v, want INVALID_ARGUMENT", code)
+	}
+	if !strings.Contains(resp.Errors[0].Message, `"bad code!"`) {
+		t.Errorf("message %q does not name the value", resp.Errors[0].Message)
+	}
+}
+
 func TestSensitiveFields(t *testing.T) {
 	w := newAccessWorld(t)
 	query := `{ citizen(id: "` + w.applicant + `") { fullName ethnicity { code } religion { code } bloodGroup } }`
