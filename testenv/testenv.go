@@ -47,7 +47,7 @@ type Env struct {
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
-	// NoAudit serves without an audit trail; by default the trail is a
+	// NoAudit serves without an audit trail. By default the trail is a
 	// SQLite file in the test's temporary folder.
 	NoAudit bool
 	// AuditDSN puts the audit trail in this database instead, such as a
@@ -55,7 +55,7 @@ type Options struct {
 	AuditDSN string
 	// NoIntrospection turns schema introspection off.
 	NoIntrospection bool
-	// GraphiQL serves page at / and /graphiql/.
+	// GraphiQL is the handler served at / and /graphiql/; nil serves none.
 	GraphiQL http.Handler
 	// APIKeysFile is passed to the credential verifier.
 	APIKeysFile string
@@ -63,6 +63,8 @@ type Options struct {
 
 // New opens fresh, migrated SQLite sources in t.TempDir and serves them.
 // The sources extension is on, so responses report statement counts.
+// Requests are authenticated with tokens signed with Secret (see Token),
+// and reads are audited to a SQLite trail unless Options turn it off.
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
 	ctx := context.Background()
