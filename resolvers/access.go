@@ -107,10 +107,13 @@ func (r *Resolver) mayRead(ctx context.Context, p *auth.Principal, m *model.Citi
 }
 
 // mayReadInProvince lets a province officer read citizens whose permanent
-// residence is in the province, and others through a dossier received in
-// the province.
+// residence is in the province or who applied with a dossier received in
+// it, and their relatives through an open purpose dossier of the province.
 func (r *Resolver) mayReadInProvince(ctx context.Context, p *auth.Principal, m *model.Citizen, purpose string) error {
-	rows, err := loaders.For(ctx).Residences.Load(ctx, m.ID)()
+	l := loaders.For(ctx)
+	residences := l.Residences.Load(ctx, m.ID)
+	applied := l.ApplicantProvinces.Load(ctx, m.ID)
+	rows, err := residences()
 	if err != nil {
 		return err
 	}
@@ -122,9 +125,18 @@ func (r *Resolver) mayReadInProvince(ctx context.Context, p *auth.Principal, m *
 			return nil
 		}
 	}
+	provinces, err := applied()
+	if err != nil {
+		return err
+	}
+	for _, code := range provinces {
+		if code == p.Unit {
+			return nil
+		}
+	}
 	if purpose == "" {
-		return forbidden("citizen %s has no permanent residence in province %s: "+
-			"give the code of a dossier received in the province as purpose", m.ID, p.Unit)
+		return forbidden("citizen %s has no permanent residence and no dossier in province %s: "+
+			"give the code of an open dossier of the province whose applicant is a relative as purpose", m.ID, p.Unit)
 	}
 	return r.checkPurpose(ctx, p, m, purpose)
 }

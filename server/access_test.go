@@ -494,3 +494,20 @@ func writeFile(t *testing.T, path, content string) {
 		t.Fatal(err)
 	}
 }
+
+func TestProvinceOfficerReadsApplicantsOfProvince(t *testing.T) {
+	env, f := newEnvWithProcedures(t)
+	// Lives in province 48 but applied in province 01 (the fixture's
+	// dossiers are received by commune 00004).
+	applicant := f.Citizen(testenv.Person{CommuneCode: "20194"})
+	f.Dossier("1.001193", applicant, "2026-01-05", "returned")
+	stranger := f.Citizen(testenv.Person{CommuneCode: "20194"})
+	query := `{ a: citizen(id: "` + applicant + `") { id } s: citizen(id: "` + stranger + `") { id } }`
+
+	resp := env.QueryAs(t, testenv.Token(t, auth.Principal{ID: "o-01", Role: auth.ProvinceOfficer, Unit: "01"}), query, nil)
+	expectCitizen(t, resp, []any{"a"}, applicant)
+	expectForbidden(t, resp, []any{"s"})
+
+	resp = env.QueryAs(t, testenv.Token(t, auth.Principal{ID: "o-79", Role: auth.ProvinceOfficer, Unit: "79"}), query, nil)
+	expectForbidden(t, resp, []any{"a"})
+}
