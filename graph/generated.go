@@ -35,6 +35,7 @@ type ResolverRoot interface {
 	BusinessHousehold() BusinessHouseholdResolver
 	Citizen() CitizenResolver
 	CitizenConnection() CitizenConnectionResolver
+	CitizenEdge() CitizenEdgeResolver
 	CivilStatus() CivilStatusResolver
 	Commune() CommuneResolver
 	CorrectionRegistration() CorrectionRegistrationResolver
@@ -59,6 +60,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Sensitive func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
 type ComplexityRoot struct {
@@ -67,6 +69,24 @@ type ComplexityRoot struct {
 		Name       func(childComplexity int) int
 		StillInUse func(childComplexity int) int
 		Successors func(childComplexity int) int
+	}
+
+	AuditEntry struct {
+		At        func(childComplexity int) int
+		CitizenID func(childComplexity int) int
+		Fields    func(childComplexity int) int
+		OfficerID func(childComplexity int) int
+		Operation func(childComplexity int) int
+		Purpose   func(childComplexity int) int
+		RequestID func(childComplexity int) int
+		Role      func(childComplexity int) int
+		Seq       func(childComplexity int) int
+		Unit      func(childComplexity int) int
+	}
+
+	AuditEntryConnection struct {
+		Entries  func(childComplexity int) int
+		PageInfo func(childComplexity int) int
 	}
 
 	BirthRegistration struct {
@@ -411,15 +431,17 @@ type ComplexityRoot struct {
 
 	Query struct {
 		AbolishedCommune  func(childComplexity int, code string) int
+		AuditTrail        func(childComplexity int, filter *model.AuditTrailFilter, first *int, after *string) int
 		BusinessHousehold func(childComplexity int, code string) int
-		Citizen           func(childComplexity int, id string) int
-		Citizens          func(childComplexity int, filter model.CitizenFilter, first *int, after *string) int
+		Citizen           func(childComplexity int, id string, purpose *string) int
+		Citizens          func(childComplexity int, filter model.CitizenFilter, first *int, after *string, purpose *string) int
 		Commune           func(childComplexity int, code string) int
 		Discrepancies     func(childComplexity int, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) int
 		Dossier           func(childComplexity int, code string) int
 		Dossiers          func(childComplexity int, filter *model.DossierFilter, first *int, after *string) int
 		Enterprise        func(childComplexity int, code string) int
-		Household         func(childComplexity int, code string) int
+		Household         func(childComplexity int, code string, purpose *string) int
+		MyAccessLog       func(childComplexity int, first *int, after *string) int
 		Procedure         func(childComplexity int, code string) int
 		Procedures        func(childComplexity int, filter *model.ProcedureFilter, first *int, after *string) int
 		Province          func(childComplexity int, code string) int
@@ -490,6 +512,9 @@ type CitizenResolver interface {
 }
 type CitizenConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.CitizenConnection) (int, error)
+}
+type CitizenEdgeResolver interface {
+	Node(ctx context.Context, obj *model.CitizenEdge) (*model.Citizen, error)
 }
 type CivilStatusResolver interface {
 	Birth(ctx context.Context, obj *model.CivilStatus) (*model.BirthRegistration, error)
@@ -584,9 +609,9 @@ type ProvinceResolver interface {
 	Communes(ctx context.Context, obj *adminunits.Province) ([]*adminunits.Commune, error)
 }
 type QueryResolver interface {
-	Citizen(ctx context.Context, id string) (*model.Citizen, error)
-	Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string) (*model.CitizenConnection, error)
-	Household(ctx context.Context, code string) (*model.Household, error)
+	Citizen(ctx context.Context, id string, purpose *string) (*model.Citizen, error)
+	Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose *string) (*model.CitizenConnection, error)
+	Household(ctx context.Context, code string, purpose *string) (*model.Household, error)
 	Registration(ctx context.Context, id string) (model.CivilStatusRegistration, error)
 	Enterprise(ctx context.Context, code string) (*model.Enterprise, error)
 	BusinessHousehold(ctx context.Context, code string) (*model.BusinessHousehold, error)
@@ -594,6 +619,8 @@ type QueryResolver interface {
 	Procedures(ctx context.Context, filter *model.ProcedureFilter, first *int, after *string) (*model.ProcedureConnection, error)
 	Dossier(ctx context.Context, code string) (*model.Dossier, error)
 	Dossiers(ctx context.Context, filter *model.DossierFilter, first *int, after *string) (*model.DossierConnection, error)
+	MyAccessLog(ctx context.Context, first *int, after *string) (*model.AuditEntryConnection, error)
+	AuditTrail(ctx context.Context, filter *model.AuditTrailFilter, first *int, after *string) (*model.AuditEntryConnection, error)
 	Province(ctx context.Context, code string) (*adminunits.Province, error)
 	Provinces(ctx context.Context) ([]*adminunits.Province, error)
 	Commune(ctx context.Context, code string) (*adminunits.Commune, error)
@@ -652,6 +679,80 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.AbolishedCommune.Successors(childComplexity), true
+
+	case "AuditEntry.at":
+		if e.ComplexityRoot.AuditEntry.At == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.At(childComplexity), true
+	case "AuditEntry.citizenId":
+		if e.ComplexityRoot.AuditEntry.CitizenID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.CitizenID(childComplexity), true
+	case "AuditEntry.fields":
+		if e.ComplexityRoot.AuditEntry.Fields == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Fields(childComplexity), true
+	case "AuditEntry.officerId":
+		if e.ComplexityRoot.AuditEntry.OfficerID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.OfficerID(childComplexity), true
+	case "AuditEntry.operation":
+		if e.ComplexityRoot.AuditEntry.Operation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Operation(childComplexity), true
+	case "AuditEntry.purpose":
+		if e.ComplexityRoot.AuditEntry.Purpose == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Purpose(childComplexity), true
+	case "AuditEntry.requestId":
+		if e.ComplexityRoot.AuditEntry.RequestID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.RequestID(childComplexity), true
+	case "AuditEntry.role":
+		if e.ComplexityRoot.AuditEntry.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Role(childComplexity), true
+	case "AuditEntry.seq":
+		if e.ComplexityRoot.AuditEntry.Seq == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Seq(childComplexity), true
+	case "AuditEntry.unit":
+		if e.ComplexityRoot.AuditEntry.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntry.Unit(childComplexity), true
+
+	case "AuditEntryConnection.entries":
+		if e.ComplexityRoot.AuditEntryConnection.Entries == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.Entries(childComplexity), true
+	case "AuditEntryConnection.pageInfo":
+		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
 
 	case "BirthRegistration.book":
 		if e.ComplexityRoot.BirthRegistration.Book == nil {
@@ -2136,6 +2237,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.AbolishedCommune(childComplexity, args["code"].(string)), true
+	case "Query.auditTrail":
+		if e.ComplexityRoot.Query.AuditTrail == nil {
+			break
+		}
+
+		args, err := ec.field_Query_auditTrail_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.AuditTrail(childComplexity, args["filter"].(*model.AuditTrailFilter), args["first"].(*int), args["after"].(*string)), true
 	case "Query.businessHousehold":
 		if e.ComplexityRoot.Query.BusinessHousehold == nil {
 			break
@@ -2157,7 +2269,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Citizen(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Citizen(childComplexity, args["id"].(string), args["purpose"].(*string)), true
 	case "Query.citizens":
 		if e.ComplexityRoot.Query.Citizens == nil {
 			break
@@ -2168,7 +2280,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Citizens(childComplexity, args["filter"].(model.CitizenFilter), args["first"].(*int), args["after"].(*string)), true
+		return e.ComplexityRoot.Query.Citizens(childComplexity, args["filter"].(model.CitizenFilter), args["first"].(*int), args["after"].(*string), args["purpose"].(*string)), true
 	case "Query.commune":
 		if e.ComplexityRoot.Query.Commune == nil {
 			break
@@ -2234,8 +2346,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Household(childComplexity, args["code"].(string)), true
+		return e.ComplexityRoot.Query.Household(childComplexity, args["code"].(string), args["purpose"].(*string)), true
 
+	case "Query.myAccessLog":
+		if e.ComplexityRoot.Query.MyAccessLog == nil {
+			break
+		}
+
+		args, err := ec.field_Query_myAccessLog_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MyAccessLog(childComplexity, args["first"].(*int), args["after"].(*string)), true
 	case "Query.procedure":
 		if e.ComplexityRoot.Query.Procedure == nil {
 			break
@@ -2401,6 +2524,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	ec := newExecutionContext(opCtx, e, make(chan graphql.DeferredResult))
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
+			graphql.NewInputUnmarshaler("AuditTrailFilter", ec.unmarshalInputAuditTrailFilter),
 			graphql.NewInputUnmarshaler("CitizenFilter", ec.unmarshalInputCitizenFilter),
 			graphql.NewInputUnmarshaler("DossierFilter", ec.unmarshalInputDossierFilter),
 			graphql.NewInputUnmarshaler("ProcedureFilter", ec.unmarshalInputProcedureFilter),
@@ -2497,6 +2621,13 @@ An instant in RFC 3339 form with a time zone, such as ` + "`" + `2025-07-01T08:3
 scalar DateTime
 
 """
+Marks a field that only callers granted sensitive access may read: central
+officers, citizens reading their own record, and officers whose token carries
+the ` + "`" + `sensitive` + "`" + ` claim. Others get null and a FORBIDDEN error at the field.
+"""
+directive @sensitive on FIELD_DEFINITION
+
+"""
 The entry points: look up one record by its national key, or list records
 matching a filter, one page at a time.
 """
@@ -2509,6 +2640,12 @@ type Query {
   citizen(
     "The 12-digit personal identification number, such as ` + "`" + `001087012345` + "`" + `."
     id: ID!
+    """
+    The code of the dossier for which the caller reads the citizen. A commune
+    officer needs an open dossier of their commune whose applicant is this
+    citizen, a member of the citizen's household, or the citizen's spouse.
+    """
+    purpose: ID
   ): Citizen
 
   """
@@ -2522,10 +2659,17 @@ type Query {
     first: Int = 20
     "Return the citizens after this cursor, taken from a previous page's ` + "`" + `pageInfo.endCursor` + "`" + `."
     after: String
+    "The code of the dossier for which the caller reads these citizens; see ` + "`" + `citizen` + "`" + `."
+    purpose: ID
   ): CitizenConnection!
 
   "The household (hộ gia đình) with this household code, or null."
-  household("The household code." code: ID!): Household
+  household(
+    "The household code."
+    code: ID!
+    "The code of the dossier for which the caller reads the household; see ` + "`" + `citizen` + "`" + `."
+    purpose: ID
+  ): Household
 
   """
   The civil-status registration with this id, or null.
@@ -2563,6 +2707,30 @@ type Query {
     "Return the dossiers after this cursor."
     after: String
   ): DossierConnection!
+
+  """
+  Who read the caller's personal data, when and for which purpose, newest
+  first. Only for the citizen role.
+  """
+  myAccessLog(
+    "The number of entries to return, from 1 to 100. Defaults to 20."
+    first: Int = 20
+    "Return the entries after this cursor."
+    after: String
+  ): AuditEntryConnection!
+
+  """
+  The audit trail of personal-data reads, newest first. Central officers see
+  every entry, province officers the entries of officers of their province.
+  """
+  auditTrail(
+    "Which entries to list. Omit it to list all entries in the caller's scope."
+    filter: AuditTrailFilter
+    "The number of entries to return, from 1 to 100. Defaults to 20."
+    first: Int = 20
+    "Return the entries after this cursor."
+    after: String
+  ): AuditEntryConnection!
 
   "The province or centrally-run city (tỉnh, thành phố) with this 2-digit code, or null."
   province("The 2-digit province code, such as ` + "`" + `01` + "`" + ` for Hà Nội." code: ID!): Province
@@ -2673,14 +2841,14 @@ type Citizen {
   dateOfBirth: Date!
   "The gender (giới tính)."
   gender: Gender!
-  "The ethnic group (dân tộc)."
-  ethnicity: Ethnicity!
+  "The ethnic group (dân tộc); null with a FORBIDDEN error without sensitive access."
+  ethnicity: Ethnicity @sensitive
   "The religion (tôn giáo), or null when the citizen has none."
-  religion: Religion
+  religion: Religion @sensitive
   "The nationality (quốc tịch) as an ISO 3166-1 alpha-2 code, such as ` + "`" + `VN` + "`" + `."
   nationality: String!
   "The blood group (nhóm máu), such as ` + "`" + `O+` + "`" + `, or null when not declared."
-  bloodGroup: String
+  bloodGroup: String @sensitive
   "Whether the citizen is alive, deceased or missing, as the population database records it."
   status: LifeStatus!
   "The date of death, when the population database records one."
@@ -3515,8 +3683,8 @@ type CitizenConnection {
 type CitizenEdge {
   "The cursor of this citizen."
   cursor: String!
-  "The citizen."
-  node: Citizen!
+  "The citizen, or null with a FORBIDDEN error when it is outside the caller's scope."
+  node: Citizen
 }
 
 "A page of procedures."
@@ -3612,12 +3780,19 @@ enum SourceSystem {
 
 "The type of record a discrepancy is about."
 enum DiscrepancyRecordType {
+  "A citizen record (công dân) of the population database; the key is the personal id."
   CITIZEN
+  "A residence record (nơi cư trú); the key is the residence id."
   RESIDENCE
+  "A civil-status registration (đăng ký hộ tịch); the key is the registration id."
   REGISTRATION
+  "A household (hộ gia đình); the key is the household code."
   HOUSEHOLD
+  "A household business (hộ kinh doanh); the key is its registration code."
   BUSINESS_HOUSEHOLD
+  "An enterprise (doanh nghiệp); the key is the enterprise code."
   ENTERPRISE
+  "A dossier (hồ sơ); the key is the dossier code."
   DOSSIER
 }
 
@@ -3688,6 +3863,52 @@ type DiscrepancyEdge {
   "The discrepancy."
   node: Discrepancy!
 }
+
+# ---------------------------------------------------------------------------
+# Audit trail
+# ---------------------------------------------------------------------------
+
+"Which audit entries to list. Fields combine with AND."
+input AuditTrailFilter {
+  "Only reads of this citizen's data."
+  citizenId: ID
+  "Only reads by this officer."
+  officerId: ID
+  "Only reads by officers of this 2-digit province."
+  provinceCode: ID
+}
+
+"One read of one citizen's personal data."
+type AuditEntry {
+  "The position in the hash chain, from 1."
+  seq: ID!
+  "When the data was read."
+  at: DateTime!
+  "The officer id, the citizen's own id, or ` + "`" + `api-key:NAME` + "`" + `."
+  officerId: ID!
+  "The reader's role, such as ` + "`" + `commune-officer` + "`" + `."
+  role: String!
+  "The reader's commune or province code, or null."
+  unit: ID
+  "The citizen whose data was read."
+  citizenId: ID!
+  "The fields of the citizen that were read."
+  fields: [String!]!
+  "The code of the dossier given or implied as the purpose, or null."
+  purpose: ID
+  "The id of the HTTP request, as in its X-Request-Id header."
+  requestId: String!
+  "The GraphQL operation name, or null for an anonymous operation."
+  operation: String
+}
+
+"A page of audit entries."
+type AuditEntryConnection {
+  "The entries, newest first."
+  entries: [AuditEntry!]!
+  "Where this page ends."
+  pageInfo: PageInfo!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3708,6 +3929,42 @@ func (ec *executionContext) childFields_AbolishedCommune(ctx context.Context, fi
 		return ec.fieldContext_AbolishedCommune_successors(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AbolishedCommune", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "seq":
+		return ec.fieldContext_AuditEntry_seq(ctx, field)
+	case "at":
+		return ec.fieldContext_AuditEntry_at(ctx, field)
+	case "officerId":
+		return ec.fieldContext_AuditEntry_officerId(ctx, field)
+	case "role":
+		return ec.fieldContext_AuditEntry_role(ctx, field)
+	case "unit":
+		return ec.fieldContext_AuditEntry_unit(ctx, field)
+	case "citizenId":
+		return ec.fieldContext_AuditEntry_citizenId(ctx, field)
+	case "fields":
+		return ec.fieldContext_AuditEntry_fields(ctx, field)
+	case "purpose":
+		return ec.fieldContext_AuditEntry_purpose(ctx, field)
+	case "requestId":
+		return ec.fieldContext_AuditEntry_requestId(ctx, field)
+	case "operation":
+		return ec.fieldContext_AuditEntry_operation(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntry", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "entries":
+		return ec.fieldContext_AuditEntryConnection_entries(ctx, field)
+	case "pageInfo":
+		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
 }
 
 func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4630,6 +4887,36 @@ func (ec *executionContext) field_Query_abolishedCommune_args(ctx context.Contex
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_auditTrail_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.AuditTrailFilter, error) {
+			return ec.unmarshalOAuditTrailFilter2ᚖlienthongᚋgraphᚋmodelᚐAuditTrailFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg2
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_businessHousehold_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -4655,6 +4942,14 @@ func (ec *executionContext) field_Query_citizen_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg1
 	return args, nil
 }
 
@@ -4685,6 +4980,14 @@ func (ec *executionContext) field_Query_citizens_args(ctx context.Context, rawAr
 		return nil, err
 	}
 	args["after"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg3
 	return args, nil
 }
 
@@ -4817,6 +5120,36 @@ func (ec *executionContext) field_Query_household_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["code"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_myAccessLog_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "after",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["after"] = arg1
 	return args, nil
 }
 
@@ -5062,6 +5395,300 @@ func (ec *executionContext) fieldContext_AbolishedCommune_successors(_ context.C
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Commune(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntry_seq(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_seq(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Seq, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_seq(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_at(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_at(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.At, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_at(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "DateTime")
+}
+
+func (ec *executionContext) _AuditEntry_officerId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_officerId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OfficerID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_officerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_role(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_unit(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_citizenId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_citizenId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CitizenID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_fields(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_fields(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fields, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_fields(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_purpose(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_purpose(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Purpose, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_purpose(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "ID")
+}
+
+func (ec *executionContext) _AuditEntry_requestId(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_requestId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RequestID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_requestId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntry_operation(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntry) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntry_operation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Operation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntry_operation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntryConnection_entries(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_entries(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entries, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryConnection_pageInfo(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PageInfo, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.PageInfo) graphql.Marshaler {
+			return ec.marshalNPageInfo2ᚖlienthongᚋgraphᚋmodelᚐPageInfo(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryConnection",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_PageInfo(ctx, field)
 		},
 	}
 	return fc, nil
@@ -5808,12 +6435,25 @@ func (ec *executionContext) _Citizen_ethnicity(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Citizen().Ethnicity(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Ethnicity
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Ethnicity) graphql.Marshaler {
-			return ec.marshalNEthnicity2ᚖlienthongᚋgraphᚋmodelᚐEthnicity(ctx, selections, v)
+			return ec.marshalOEthnicity2ᚖlienthongᚋgraphᚋmodelᚐEthnicity(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Citizen_ethnicity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -5840,7 +6480,20 @@ func (ec *executionContext) _Citizen_religion(ctx context.Context, field graphql
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Citizen().Religion(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *model.Religion
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Religion) graphql.Marshaler {
 			return ec.marshalOReligion2ᚖlienthongᚋgraphᚋmodelᚐReligion(ctx, selections, v)
 		},
@@ -5895,7 +6548,20 @@ func (ec *executionContext) _Citizen_bloodGroup(ctx context.Context, field graph
 		func(ctx context.Context) (any, error) {
 			return obj.BloodGroup, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6427,22 +7093,22 @@ func (ec *executionContext) _CitizenEdge_node(ctx context.Context, field graphql
 			return ec.fieldContext_CitizenEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
+			return ec.Resolvers.CitizenEdge().Node(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
-			return ec.marshalNCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx, selections, v)
+			return ec.marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CitizenEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "CitizenEdge",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Citizen(ctx, field)
 		},
@@ -11268,7 +11934,7 @@ func (ec *executionContext) _Query_citizen(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Citizen(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Citizen(ctx, fc.Args["id"].(string), fc.Args["purpose"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
@@ -11312,7 +11978,7 @@ func (ec *executionContext) _Query_citizens(ctx context.Context, field graphql.C
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Citizens(ctx, fc.Args["filter"].(model.CitizenFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+			return ec.Resolvers.Query().Citizens(ctx, fc.Args["filter"].(model.CitizenFilter), fc.Args["first"].(*int), fc.Args["after"].(*string), fc.Args["purpose"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CitizenConnection) graphql.Marshaler {
@@ -11356,7 +12022,7 @@ func (ec *executionContext) _Query_household(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Household(ctx, fc.Args["code"].(string))
+			return ec.Resolvers.Query().Household(ctx, fc.Args["code"].(string), fc.Args["purpose"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Household) graphql.Marshaler {
@@ -11692,6 +12358,94 @@ func (ec *executionContext) fieldContext_Query_dossiers(ctx context.Context, fie
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_dossiers_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_myAccessLog(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_myAccessLog(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MyAccessLog(ctx, fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖlienthongᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_myAccessLog(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_myAccessLog_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_auditTrail(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_auditTrail(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().AuditTrail(ctx, fc.Args["filter"].(*model.AuditTrailFilter), fc.Args["first"].(*int), fc.Args["after"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+			return ec.marshalNAuditEntryConnection2ᚖlienthongᚋgraphᚋmodelᚐAuditEntryConnection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_auditTrail(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntryConnection(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_auditTrail_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -13482,6 +14236,62 @@ func (ec *executionContext) fieldContext___Type_isOneOf(_ context.Context, field
 
 // region    **************************** input.gotpl *****************************
 
+func (ec *executionContext) unmarshalInputAuditTrailFilter(ctx context.Context, obj any) (model.AuditTrailFilter, error) {
+	var it model.AuditTrailFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"citizenId", "officerId", "provinceCode"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "citizenId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("citizenId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CitizenID = data
+		case "officerId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("officerId"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.OfficerID = data
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalAuditTrailFilter unmarshals raw into the AuditTrailFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalAuditTrailFilter(ctx context.Context, raw any) (model.AuditTrailFilter, error) {
+	var out model.AuditTrailFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "AuditTrailFilter", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCitizenFilter(ctx context.Context, obj any) (model.CitizenFilter, error) {
 	var it model.CitizenFilter
 	if obj == nil {
@@ -13797,6 +14607,122 @@ func (ec *executionContext) _AbolishedCommune(ctx context.Context, sel ast.Selec
 	return out
 }
 
+var auditEntryImplementors = []string{"AuditEntry"}
+
+func (ec *executionContext) _AuditEntry(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntry) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntry")
+		case "seq":
+			out.Values[i] = ec._AuditEntry_seq(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "at":
+			out.Values[i] = ec._AuditEntry_at(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "officerId":
+			out.Values[i] = ec._AuditEntry_officerId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "role":
+			out.Values[i] = ec._AuditEntry_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unit":
+			out.Values[i] = ec._AuditEntry_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "citizenId":
+			out.Values[i] = ec._AuditEntry_citizenId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fields":
+			out.Values[i] = ec._AuditEntry_fields(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "purpose":
+			out.Values[i] = ec._AuditEntry_purpose(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "requestId":
+			out.Values[i] = ec._AuditEntry_requestId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "operation":
+			out.Values[i] = ec._AuditEntry_operation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryConnectionImplementors = []string{"AuditEntryConnection"}
+
+func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryConnection) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryConnectionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryConnection")
+		case "entries":
+			out.Values[i] = ec._AuditEntryConnection_entries(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "pageInfo":
+			out.Values[i] = ec._AuditEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var birthRegistrationImplementors = []string{"BirthRegistration", "CivilStatusRegistration"}
 
 func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.SelectionSet, obj *model.BirthRegistration) graphql.Marshaler {
@@ -14017,7 +14943,7 @@ func (ec *executionContext) _Citizen(ctx context.Context, sel ast.SelectionSet, 
 			}
 		case "ethnicity":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_ethnicity(ctx, field, obj)
 				})
@@ -14187,13 +15113,14 @@ func (ec *executionContext) _CitizenEdge(ctx context.Context, sel ast.SelectionS
 		case "cursor":
 			out.Values[i] = ec._CitizenEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "node":
-			out.Values[i] = ec._CitizenEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._CitizenEdge_node(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16083,6 +17010,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dossiers(ctx, field)
 				})
+		case "myAccessLog":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_myAccessLog(ctx, field)
+				})
+		case "auditTrail":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_auditTrail(ctx, field)
+				})
 		case "province":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, false,
@@ -16679,6 +17618,38 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) marshalNAuditEntry2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntry2ᚖlienthongᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntry2ᚖlienthongᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntry!")
+		return graphql.Null
+	}
+	return ec._AuditEntry(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEntryConnection2ᚖlienthongᚋgraphᚋmodelᚐAuditEntryConnection(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryConnection) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntryConnection!")
+		return graphql.Null
+	}
+	return ec._AuditEntryConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
 	res, err := graphql.UnmarshalBoolean(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -16765,14 +17736,6 @@ func (ec *executionContext) marshalNChannel2ᚕlienthongᚋgraphᚋmodelᚐChann
 	}
 
 	return ret
-}
-
-func (ec *executionContext) marshalNCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx context.Context, sel ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Citizen!")
-		return graphql.Null
-	}
-	return ec._Citizen(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCitizenConnection2ᚖlienthongᚋgraphᚋmodelᚐCitizenConnection(ctx context.Context, sel ast.SelectionSet, v *model.CitizenConnection) graphql.Marshaler {
@@ -17232,14 +18195,6 @@ func (ec *executionContext) unmarshalNEnterpriseType2lienthongᚋgraphᚋmodel�
 
 func (ec *executionContext) marshalNEnterpriseType2lienthongᚋgraphᚋmodelᚐEnterpriseType(ctx context.Context, sel ast.SelectionSet, v model.EnterpriseType) graphql.Marshaler {
 	return v
-}
-
-func (ec *executionContext) marshalNEthnicity2ᚖlienthongᚋgraphᚋmodelᚐEthnicity(ctx context.Context, sel ast.SelectionSet, v *model.Ethnicity) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "Ethnicity!")
-		return graphql.Null
-	}
-	return ec._Ethnicity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
@@ -17708,6 +18663,35 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) unmarshalNString2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]string, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNString2string(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNString2ᚕstringᚄ(ctx context.Context, sel ast.SelectionSet, v []string) graphql.Marshaler {
+	ret := make(graphql.Array, len(v))
+	for i := range v {
+		ret[i] = ec.marshalNString2string(ctx, sel, v[i])
+	}
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalN__Directive2githubᚗcomᚋ99designsᚋgqlgenᚋgraphqlᚋintrospectionᚐDirective(ctx context.Context, sel ast.SelectionSet, v introspection.Directive) graphql.Marshaler {
 	return ec.___Directive(ctx, sel, &v)
 }
@@ -17855,6 +18839,14 @@ func (ec *executionContext) marshalOAbolishedCommune2ᚖlienthongᚋgraphᚋmode
 		return graphql.Null
 	}
 	return ec._AbolishedCommune(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOAuditTrailFilter2ᚖlienthongᚋgraphᚋmodelᚐAuditTrailFilter(ctx context.Context, v any) (*model.AuditTrailFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputAuditTrailFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalOBirthRegistration2ᚖlienthongᚋgraphᚋmodelᚐBirthRegistration(ctx context.Context, sel ast.SelectionSet, v *model.BirthRegistration) graphql.Marshaler {
@@ -18035,6 +19027,13 @@ func (ec *executionContext) marshalOEnterprise2ᚖlienthongᚋgraphᚋmodelᚐEn
 		return graphql.Null
 	}
 	return ec._Enterprise(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEthnicity2ᚖlienthongᚋgraphᚋmodelᚐEthnicity(ctx context.Context, sel ast.SelectionSet, v *model.Ethnicity) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Ethnicity(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {

@@ -52,6 +52,7 @@ type Loaders struct {
 	ProcedureDossiers      *Loader[procedures.PageKey, []procedures.Dossier]
 	ApplicantDossierCounts *Loader[string, int]
 	ProcedureDossierCounts *Loader[string, int]
+	ApplicantProvinces     *Loader[string, []string]
 }
 
 // New returns fresh loaders over the stores, for one request.
@@ -89,6 +90,7 @@ func New(s Stores, d Dispatch) *Loaders {
 		ProcedureDossierCounts: newLoader(func(ctx context.Context, codes []string) ([]int, error) {
 			return s.Procedures.DossierCounts(ctx, procedures.ByProcedure, codes)
 		}, sched),
+		ApplicantProvinces: newLoader(s.Procedures.ProvincesByApplicant, sched),
 	}
 }
 

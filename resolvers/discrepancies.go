@@ -2,6 +2,8 @@ package resolvers
 
 import (
 	"context"
+
+	"lienthong/auth"
 	"slices"
 	"strconv"
 
@@ -124,6 +126,9 @@ func (r *Resolver) discrepancyReport(ctx context.Context, communeCode, provinceC
 	if err != nil {
 		return nil, err
 	}
+	if err := r.mayReadUnitReport(ctx, deref(communeCode), deref(provinceCode)); err != nil {
+		return nil, err
+	}
 	skip := 0
 	if after != nil {
 		skip, err = decodeScanCursor(*after)
@@ -242,4 +247,32 @@ func (r *Resolver) toDiscrepancies(findings []discrepancy.Finding) []*model.Disc
 		out[i] = d
 	}
 	return out
+}
+
+// mayReadUnitReport lets officers read the discrepancy report of their own
+// unit: the report names citizens and shows their recorded values, so it is
+// personal data. Central officers read every unit; a province officer reads
+// the province and its communes; a commune officer reads the commune.
+func (r *Resolver) mayReadUnitReport(ctx context.Context, communeCode, provinceCode string) error {
+	p := auth.From(ctx)
+	switch p.Role {
+	case auth.CentralOfficer:
+		return nil
+	case auth.ProvinceOfficer:
+		if provinceCode == p.Unit {
+			return nil
+		}
+		if c := r.Units.Commune(communeCode); c != nil && c.ProvinceCode == p.Unit {
+			return nil
+		}
+		return forbidden("province officer of %s may not read the discrepancy report of another unit", p.Unit)
+	case auth.CommuneOfficer:
+		if communeCode == p.Unit {
+			return nil
+		}
+		return forbidden("commune officer of %s may read the discrepancy report of that commune only", p.Unit)
+	case auth.Citizen, auth.Reporting:
+		return forbidden("role %s may not read discrepancy reports, which hold personal data", p.Role)
+	}
+	return errNoCredentials
 }

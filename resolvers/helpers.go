@@ -11,19 +11,6 @@ import (
 	"lienthong/sources/procedures"
 )
 
-// citizen loads the citizen with id through the request's loader. An empty
-// id, as on a registration naming no father, yields nil.
-func citizen(ctx context.Context, id string) (*model.Citizen, error) {
-	if id == "" {
-		return nil, nil
-	}
-	c, err := loaders.For(ctx).Citizen.Load(ctx, id)()
-	if err != nil {
-		return nil, err
-	}
-	return toCitizen(c), nil
-}
-
 // commune returns the commune in force with code, or nil for a code the
 // 2025 merger abolished; the record keeps the code in a sibling field.
 func (r *Resolver) commune(code string) *adminunits.Commune {
@@ -31,8 +18,9 @@ func (r *Resolver) commune(code string) *adminunits.Commune {
 }
 
 // registrations returns the registrations naming a citizen, converted and
-// seen from that citizen.
-func registrations(ctx context.Context, citizenID string) ([]model.CivilStatusRegistration, []civilstatus.Registration, error) {
+// seen from that citizen, carrying the purpose the citizen was read for.
+func registrations(ctx context.Context, of *model.CivilStatus) ([]model.CivilStatusRegistration, []civilstatus.Registration, error) {
+	citizenID := of.CitizenID
 	rows, err := loaders.For(ctx).Registrations.Load(ctx, citizenID)()
 	if err != nil {
 		return nil, nil, err
@@ -40,6 +28,9 @@ func registrations(ctx context.Context, citizenID string) ([]model.CivilStatusRe
 	out := make([]model.CivilStatusRegistration, 0, len(rows))
 	for i := range rows {
 		if reg := toRegistration(&rows[i], citizenID); reg != nil {
+			if p, ok := reg.(interface{ SetAccessPurpose(string) }); ok {
+				p.SetAccessPurpose(of.AccessPurpose)
+			}
 			out = append(out, reg)
 		}
 	}
@@ -47,8 +38,8 @@ func registrations(ctx context.Context, citizenID string) ([]model.CivilStatusRe
 }
 
 // registrationsOf returns the citizen's registrations of one schema type.
-func registrationsOf[T model.CivilStatusRegistration](ctx context.Context, citizenID string) ([]T, error) {
-	all, _, err := registrations(ctx, citizenID)
+func registrationsOf[T model.CivilStatusRegistration](ctx context.Context, of *model.CivilStatus) ([]T, error) {
+	all, _, err := registrations(ctx, of)
 	if err != nil {
 		return nil, err
 	}

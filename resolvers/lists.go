@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lienthong/apierr"
+	"lienthong/auth"
 	"lienthong/graph/model"
 	"lienthong/paging"
 	"lienthong/sources/population"
@@ -16,7 +17,20 @@ import (
 
 // listCitizens reads one page of a citizen list. The page and its count
 // are one statement each; the count runs only when totalCount is selected.
-func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string) (*model.CitizenConnection, error) {
+func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
+	// Each edge's cursor encodes the citizen's folded name and id, which
+	// the node's access check cannot withhold, so callers who may read no
+	// citizen get no list at all.
+	// NOTE: an officer still sees the cursors of out-of-scope citizens in a
+	// list; opaque or sealed cursors would close that.
+	switch auth.From(ctx).Role {
+	case auth.Anonymous:
+		return nil, errNoCredentials
+	case auth.Reporting:
+		return nil, forbidden("role reporting may read aggregates and non-personal data only, not citizen lists")
+	case auth.Citizen:
+		return nil, forbidden("the citizen role reads its own record with citizen(id), not citizen lists")
+	}
 	limit, err := paging.Limit(first, 20)
 	if err != nil {
 		return nil, err
@@ -52,7 +66,9 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 	for i := range rows {
 		c := &rows[i]
 		cur := paging.Encode(c.NameKey, c.ID)
-		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: toCitizen(c)})
+		node := toCitizen(c)
+		node.AccessPurpose = purpose
+		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: node})
 		conn.PageInfo.EndCursor = &cur
 	}
 	conn.Count = func(ctx context.Context) (int, error) {
@@ -114,6 +130,9 @@ func (r *Resolver) listDossiers(ctx context.Context, filter *model.DossierFilter
 	}
 	f, err := dossierFilter(filter)
 	if err != nil {
+		return nil, err
+	}
+	if err := scopeDossierFilter(ctx, &f); err != nil {
 		return nil, err
 	}
 	var cursor *procedures.DossierCursor

@@ -7,6 +7,7 @@ import (
 
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 )
 
 // Resolver holds what every resolver needs: the sources for root lists, the
@@ -16,4 +17,7 @@ type Resolver struct {
 	Stores loaders.Stores
 	Units  *adminunits.Units
 	Now    func() time.Time
+	// Audit is the trail that myAccessLog and auditTrail read; nil when
+	// auditing is off.
+	Audit *audit.Store
 }

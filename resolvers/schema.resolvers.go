@@ -7,6 +7,7 @@ package resolvers
 
 import (
 	"context"
+	"lienthong/auth"
 	"lienthong/graph"
 	"lienthong/graph/model"
 	"lienthong/loaders"
@@ -35,22 +36,22 @@ func (r *birthRegistrationResolver) RegisteringCommune(ctx context.Context, obj 
 
 // Child is the resolver for the child field.
 func (r *birthRegistrationResolver) Child(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.ChildID)
+	return r.citizen(ctx, obj.ChildID, obj.AccessPurpose)
 }
 
 // Father is the resolver for the father field.
 func (r *birthRegistrationResolver) Father(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.FatherID)
+	return r.citizen(ctx, obj.FatherID, obj.AccessPurpose)
 }
 
 // Mother is the resolver for the mother field.
 func (r *birthRegistrationResolver) Mother(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.MotherID)
+	return r.citizen(ctx, obj.MotherID, obj.AccessPurpose)
 }
 
 // Owner is the resolver for the owner field.
 func (r *businessHouseholdResolver) Owner(ctx context.Context, obj *model.BusinessHousehold) (*model.Citizen, error) {
-	return citizen(ctx, obj.OwnerID)
+	return r.citizen(ctx, obj.OwnerID, "")
 }
 
 // Commune is the resolver for the commune field.
@@ -116,12 +117,17 @@ func (r *citizenResolver) Household(ctx context.Context, obj *model.Citizen) (*m
 		return nil, nil
 	}
 	h, err := loaders.For(ctx).Household.Load(ctx, *obj.HouseholdCode)()
-	return toHousehold(h), err
+	if err != nil || h == nil {
+		return nil, err
+	}
+	household := toHousehold(h)
+	household.AccessPurpose = obj.AccessPurpose
+	return household, nil
 }
 
 // CivilStatus is the resolver for the civilStatus field.
 func (r *citizenResolver) CivilStatus(ctx context.Context, obj *model.Citizen) (*model.CivilStatus, error) {
-	return &model.CivilStatus{CitizenID: obj.ID}, nil
+	return &model.CivilStatus{CitizenID: obj.ID, AccessPurpose: obj.AccessPurpose}, nil
 }
 
 // Enterprises is the resolver for the enterprises field.
@@ -181,9 +187,14 @@ func (r *citizenConnectionResolver) TotalCount(ctx context.Context, obj *model.C
 	return obj.Count(ctx)
 }
 
+// Node is the resolver for the node field.
+func (r *citizenEdgeResolver) Node(ctx context.Context, obj *model.CitizenEdge) (*model.Citizen, error) {
+	return r.admit(ctx, obj.Node, obj.Node.AccessPurpose)
+}
+
 // Birth is the resolver for the birth field.
 func (r *civilStatusResolver) Birth(ctx context.Context, obj *model.CivilStatus) (*model.BirthRegistration, error) {
-	births, err := registrationsOf[*model.BirthRegistration](ctx, obj.CitizenID)
+	births, err := registrationsOf[*model.BirthRegistration](ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -197,7 +208,7 @@ func (r *civilStatusResolver) Birth(ctx context.Context, obj *model.CivilStatus)
 
 // Death is the resolver for the death field.
 func (r *civilStatusResolver) Death(ctx context.Context, obj *model.CivilStatus) (*model.DeathRegistration, error) {
-	deaths, err := registrationsOf[*model.DeathRegistration](ctx, obj.CitizenID)
+	deaths, err := registrationsOf[*model.DeathRegistration](ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -211,37 +222,37 @@ func (r *civilStatusResolver) Death(ctx context.Context, obj *model.CivilStatus)
 
 // Marriages is the resolver for the marriages field.
 func (r *civilStatusResolver) Marriages(ctx context.Context, obj *model.CivilStatus) ([]*model.MarriageRegistration, error) {
-	return registrationsOf[*model.MarriageRegistration](ctx, obj.CitizenID)
+	return registrationsOf[*model.MarriageRegistration](ctx, obj)
 }
 
 // Divorces is the resolver for the divorces field.
 func (r *civilStatusResolver) Divorces(ctx context.Context, obj *model.CivilStatus) ([]*model.DivorceRegistration, error) {
-	return registrationsOf[*model.DivorceRegistration](ctx, obj.CitizenID)
+	return registrationsOf[*model.DivorceRegistration](ctx, obj)
 }
 
 // Recognitions is the resolver for the recognitions field.
 func (r *civilStatusResolver) Recognitions(ctx context.Context, obj *model.CivilStatus) ([]*model.RecognitionRegistration, error) {
-	return registrationsOf[*model.RecognitionRegistration](ctx, obj.CitizenID)
+	return registrationsOf[*model.RecognitionRegistration](ctx, obj)
 }
 
 // Guardianships is the resolver for the guardianships field.
 func (r *civilStatusResolver) Guardianships(ctx context.Context, obj *model.CivilStatus) ([]*model.GuardianshipRegistration, error) {
-	return registrationsOf[*model.GuardianshipRegistration](ctx, obj.CitizenID)
+	return registrationsOf[*model.GuardianshipRegistration](ctx, obj)
 }
 
 // Corrections is the resolver for the corrections field.
 func (r *civilStatusResolver) Corrections(ctx context.Context, obj *model.CivilStatus) ([]*model.CorrectionRegistration, error) {
-	return registrationsOf[*model.CorrectionRegistration](ctx, obj.CitizenID)
+	return registrationsOf[*model.CorrectionRegistration](ctx, obj)
 }
 
 // MaritalStatusConfirmations is the resolver for the maritalStatusConfirmations field.
 func (r *civilStatusResolver) MaritalStatusConfirmations(ctx context.Context, obj *model.CivilStatus) ([]*model.MaritalStatusConfirmation, error) {
-	return registrationsOf[*model.MaritalStatusConfirmation](ctx, obj.CitizenID)
+	return registrationsOf[*model.MaritalStatusConfirmation](ctx, obj)
 }
 
 // All is the resolver for the all field.
 func (r *civilStatusResolver) All(ctx context.Context, obj *model.CivilStatus) ([]model.CivilStatusRegistration, error) {
-	all, _, err := registrations(ctx, obj.CitizenID)
+	all, _, err := registrations(ctx, obj)
 	return all, err
 }
 
@@ -268,7 +279,7 @@ func (r *correctionRegistrationResolver) RegisteringCommune(ctx context.Context,
 
 // Subject is the resolver for the subject field.
 func (r *correctionRegistrationResolver) Subject(ctx context.Context, obj *model.CorrectionRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.SubjectID)
+	return r.citizen(ctx, obj.SubjectID, obj.AccessPurpose)
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -278,7 +289,7 @@ func (r *deathRegistrationResolver) RegisteringCommune(ctx context.Context, obj 
 
 // Deceased is the resolver for the deceased field.
 func (r *deathRegistrationResolver) Deceased(ctx context.Context, obj *model.DeathRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.DeceasedID)
+	return r.citizen(ctx, obj.DeceasedID, obj.AccessPurpose)
 }
 
 // Citizen is the resolver for the citizen field.
@@ -286,7 +297,7 @@ func (r *discrepancyResolver) Citizen(ctx context.Context, obj *model.Discrepanc
 	if obj.CitizenID == nil {
 		return nil, nil
 	}
-	return citizen(ctx, *obj.CitizenID)
+	return r.citizen(ctx, *obj.CitizenID, "")
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -321,7 +332,7 @@ func (r *dossierResolver) Procedure(ctx context.Context, obj *model.Dossier) (*m
 
 // Applicant is the resolver for the applicant field.
 func (r *dossierResolver) Applicant(ctx context.Context, obj *model.Dossier) (*model.Citizen, error) {
-	return citizen(ctx, obj.ApplicantID)
+	return r.citizen(ctx, obj.ApplicantID, obj.Code)
 }
 
 // StatusHistory is the resolver for the statusHistory field.
@@ -354,7 +365,7 @@ func (r *enterpriseResolver) Commune(ctx context.Context, obj *model.Enterprise)
 
 // Representative is the resolver for the representative field.
 func (r *enterpriseResolver) Representative(ctx context.Context, obj *model.Enterprise) (*model.Citizen, error) {
-	return citizen(ctx, obj.RepresentativeID)
+	return r.citizen(ctx, obj.RepresentativeID, "")
 }
 
 // People is the resolver for the people field.
@@ -385,7 +396,7 @@ func (r *enterpriseResolver) Industries(ctx context.Context, obj *model.Enterpri
 
 // Citizen is the resolver for the citizen field.
 func (r *enterprisePersonResolver) Citizen(ctx context.Context, obj *model.EnterprisePerson) (*model.Citizen, error) {
-	return citizen(ctx, obj.CitizenID)
+	return r.citizen(ctx, obj.CitizenID, "")
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -395,12 +406,12 @@ func (r *guardianshipRegistrationResolver) RegisteringCommune(ctx context.Contex
 
 // Guardian is the resolver for the guardian field.
 func (r *guardianshipRegistrationResolver) Guardian(ctx context.Context, obj *model.GuardianshipRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.GuardianID)
+	return r.citizen(ctx, obj.GuardianID, obj.AccessPurpose)
 }
 
 // Ward is the resolver for the ward field.
 func (r *guardianshipRegistrationResolver) Ward(ctx context.Context, obj *model.GuardianshipRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.WardID)
+	return r.citizen(ctx, obj.WardID, obj.AccessPurpose)
 }
 
 // Commune is the resolver for the commune field.
@@ -410,7 +421,7 @@ func (r *householdResolver) Commune(ctx context.Context, obj *model.Household) (
 
 // Head is the resolver for the head field.
 func (r *householdResolver) Head(ctx context.Context, obj *model.Household) (*model.Citizen, error) {
-	return citizen(ctx, obj.HeadID)
+	return r.citizen(ctx, obj.HeadID, obj.AccessPurpose)
 }
 
 // Members is the resolver for the members field.
@@ -429,14 +440,17 @@ func (r *householdResolver) Members(ctx context.Context, obj *model.Household) (
 	l.Citizen.LoadMany(ctx, ids)
 	out := make([]*model.HouseholdMember, len(rows))
 	for i, m := range rows {
-		out[i] = &model.HouseholdMember{CitizenID: m.CitizenID, RelationToHead: enum[model.RelationToHead](m.RelationToHead)}
+		out[i] = &model.HouseholdMember{
+			CitizenID: m.CitizenID, RelationToHead: enum[model.RelationToHead](m.RelationToHead),
+			AccessPurpose: obj.AccessPurpose,
+		}
 	}
 	return out, nil
 }
 
 // Citizen is the resolver for the citizen field.
 func (r *householdMemberResolver) Citizen(ctx context.Context, obj *model.HouseholdMember) (*model.Citizen, error) {
-	return citizen(ctx, obj.CitizenID)
+	return r.citizen(ctx, obj.CitizenID, obj.AccessPurpose)
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -446,7 +460,7 @@ func (r *maritalStatusConfirmationResolver) RegisteringCommune(ctx context.Conte
 
 // Subject is the resolver for the subject field.
 func (r *maritalStatusConfirmationResolver) Subject(ctx context.Context, obj *model.MaritalStatusConfirmation) (*model.Citizen, error) {
-	return citizen(ctx, obj.SubjectID)
+	return r.citizen(ctx, obj.SubjectID, obj.AccessPurpose)
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -456,21 +470,27 @@ func (r *marriageRegistrationResolver) RegisteringCommune(ctx context.Context, o
 
 // Husband is the resolver for the husband field.
 func (r *marriageRegistrationResolver) Husband(ctx context.Context, obj *model.MarriageRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.HusbandID)
+	return r.citizen(ctx, obj.HusbandID, obj.AccessPurpose)
 }
 
 // Wife is the resolver for the wife field.
 func (r *marriageRegistrationResolver) Wife(ctx context.Context, obj *model.MarriageRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.WifeID)
+	return r.citizen(ctx, obj.WifeID, obj.AccessPurpose)
 }
 
 // Spouse is the resolver for the spouse field.
 func (r *marriageRegistrationResolver) Spouse(ctx context.Context, obj *model.MarriageRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.SpouseID)
+	return r.citizen(ctx, obj.SpouseID, obj.AccessPurpose)
 }
 
 // Dossiers is the resolver for the dossiers field.
 func (r *procedureResolver) Dossiers(ctx context.Context, obj *model.Procedure, first *int, after *string) (*model.DossierConnection, error) {
+	// NOTE: these pages are not narrowed to the caller's unit, so only
+	// central officers may read them; others list dossiers with a filter.
+	if p := auth.From(ctx); p.Role != auth.CentralOfficer {
+		return nil, forbidden("only central officers may list a procedure's dossiers nationwide; "+
+			"role %q lists them with dossiers(filter: {procedureCode: %q})", p.Role, obj.Code)
+	}
 	return r.dossierPage(ctx, procedures.ByProcedure, obj.Code, first, after)
 }
 
@@ -493,25 +513,42 @@ func (r *provinceResolver) Communes(ctx context.Context, obj *adminunits.Provinc
 }
 
 // Citizen is the resolver for the citizen field.
-func (r *queryResolver) Citizen(ctx context.Context, id string) (*model.Citizen, error) {
+func (r *queryResolver) Citizen(ctx context.Context, id string, purpose *string) (*model.Citizen, error) {
 	if err := validate.PersonalID(id); err != nil {
 		return nil, err
 	}
-	return citizen(ctx, id)
+	if err := validatePurpose(purpose); err != nil {
+		return nil, err
+	}
+	return r.citizen(ctx, id, deref(purpose))
 }
 
 // Citizens is the resolver for the citizens field.
-func (r *queryResolver) Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string) (*model.CitizenConnection, error) {
-	return r.listCitizens(ctx, filter, first, after)
+func (r *queryResolver) Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose *string) (*model.CitizenConnection, error) {
+	if err := validatePurpose(purpose); err != nil {
+		return nil, err
+	}
+	return r.listCitizens(ctx, filter, first, after, deref(purpose))
 }
 
 // Household is the resolver for the household field.
-func (r *queryResolver) Household(ctx context.Context, code string) (*model.Household, error) {
+func (r *queryResolver) Household(ctx context.Context, code string, purpose *string) (*model.Household, error) {
 	if err := validate.HouseholdCode(code); err != nil {
 		return nil, err
 	}
+	if err := validatePurpose(purpose); err != nil {
+		return nil, err
+	}
 	h, err := loaders.For(ctx).Household.Load(ctx, code)()
-	return toHousehold(h), err
+	if err != nil || h == nil {
+		return nil, err
+	}
+	household := toHousehold(h)
+	household.AccessPurpose = deref(purpose)
+	if err := r.mayReadHousehold(ctx, household, household.AccessPurpose); err != nil {
+		return nil, err
+	}
+	return household, nil
 }
 
 // Registration is the resolver for the registration field.
@@ -522,6 +559,9 @@ func (r *queryResolver) Registration(ctx context.Context, id string) (model.Civi
 	n, _ := strconv.ParseInt(id, 10, 64)
 	reg, err := loaders.For(ctx).Registration.Load(ctx, n)()
 	if err != nil || reg == nil {
+		return nil, err
+	}
+	if err := r.mayReadRegistration(ctx, id, reg.RegisteringCommune); err != nil {
 		return nil, err
 	}
 	return toRegistration(reg, ""), nil
@@ -565,12 +605,28 @@ func (r *queryResolver) Dossier(ctx context.Context, code string) (*model.Dossie
 		return nil, err
 	}
 	d, err := loaders.For(ctx).Dossier.Load(ctx, code)()
-	return toDossier(d, r.Now()), err
+	if err != nil || d == nil {
+		return nil, err
+	}
+	if err := mayReadDossier(ctx, d); err != nil {
+		return nil, err
+	}
+	return toDossier(d, r.Now()), nil
 }
 
 // Dossiers is the resolver for the dossiers field.
 func (r *queryResolver) Dossiers(ctx context.Context, filter *model.DossierFilter, first *int, after *string) (*model.DossierConnection, error) {
 	return r.listDossiers(ctx, filter, first, after)
+}
+
+// MyAccessLog is the resolver for the myAccessLog field.
+func (r *queryResolver) MyAccessLog(ctx context.Context, first *int, after *string) (*model.AuditEntryConnection, error) {
+	return r.myAccessLog(ctx, first, after)
+}
+
+// AuditTrail is the resolver for the auditTrail field.
+func (r *queryResolver) AuditTrail(ctx context.Context, filter *model.AuditTrailFilter, first *int, after *string) (*model.AuditEntryConnection, error) {
+	return r.auditTrail(ctx, filter, first, after)
 }
 
 // Province is the resolver for the province field.
@@ -620,12 +676,12 @@ func (r *recognitionRegistrationResolver) RegisteringCommune(ctx context.Context
 
 // Parent is the resolver for the parent field.
 func (r *recognitionRegistrationResolver) Parent(ctx context.Context, obj *model.RecognitionRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.ParentID)
+	return r.citizen(ctx, obj.ParentID, obj.AccessPurpose)
 }
 
 // Child is the resolver for the child field.
 func (r *recognitionRegistrationResolver) Child(ctx context.Context, obj *model.RecognitionRegistration) (*model.Citizen, error) {
-	return citizen(ctx, obj.ChildID)
+	return r.citizen(ctx, obj.ChildID, obj.AccessPurpose)
 }
 
 // Commune is the resolver for the commune field.
@@ -655,6 +711,9 @@ func (r *Resolver) Citizen() graph.CitizenResolver { return &citizenResolver{r} 
 func (r *Resolver) CitizenConnection() graph.CitizenConnectionResolver {
 	return &citizenConnectionResolver{r}
 }
+
+// CitizenEdge returns graph.CitizenEdgeResolver implementation.
+func (r *Resolver) CitizenEdge() graph.CitizenEdgeResolver { return &citizenEdgeResolver{r} }
 
 // CivilStatus returns graph.CivilStatusResolver implementation.
 func (r *Resolver) CivilStatus() graph.CivilStatusResolver { return &civilStatusResolver{r} }
@@ -747,6 +806,7 @@ type (
 	businessHouseholdResolver         struct{ *Resolver }
 	citizenResolver                   struct{ *Resolver }
 	citizenConnectionResolver         struct{ *Resolver }
+	citizenEdgeResolver               struct{ *Resolver }
 	civilStatusResolver               struct{ *Resolver }
 	communeResolver                   struct{ *Resolver }
 	correctionRegistrationResolver    struct{ *Resolver }

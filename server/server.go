@@ -22,10 +22,12 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lienthong/apierr"
+	"lienthong/auth"
 	"lienthong/graph"
 	"lienthong/loaders"
 	"lienthong/resolvers"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sqldb"
 )
 
@@ -55,6 +57,12 @@ type Config struct {
 	// whose pages may call the API. Use ParseCORSOrigins to read them from
 	// a flag. None when empty.
 	CORSOrigins []string
+	// Auth verifies the credentials of each request. When nil, every
+	// request is anonymous and credentials are rejected.
+	Auth *auth.Verifier
+	// Audit receives an entry for every read of a citizen's personal data.
+	// When nil, reads are not audited: use that for benchmarks only.
+	Audit *audit.Store
 }
 
 // New returns the HTTP handler of the API.
@@ -72,11 +80,19 @@ func New(cfg Config) http.Handler {
 		cfg.Logger = slog.Default()
 	}
 
-	schema := graph.NewExecutableSchema(graph.Config{Resolvers: &resolvers.Resolver{
-		Stores: cfg.Stores,
-		Units:  cfg.Units,
-		Now:    cfg.Now,
-	}})
+	if cfg.Auth == nil {
+		cfg.Auth, _ = auth.NewVerifier(auth.VerifierConfig{})
+	}
+
+	schema := graph.NewExecutableSchema(graph.Config{
+		Resolvers: &resolvers.Resolver{
+			Stores: cfg.Stores,
+			Units:  cfg.Units,
+			Now:    cfg.Now,
+			Audit:  cfg.Audit,
+		},
+		Directives: graph.DirectiveRoot{Sensitive: sensitive},
+	})
 	gql := handler.New(schema)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -88,12 +104,16 @@ func New(cfg Config) http.Handler {
 	if cfg.SourcesExtension {
 		gql.Use(sourcesExtension{})
 	}
+	if cfg.Audit != nil {
+		gql.Use(auditExtension{store: cfg.Audit, units: cfg.Units, log: cfg.Logger, now: cfg.Now})
+	}
 	gql.AroundFields(touchScheduler)
 	gql.SetErrorPresenter(presentError(cfg.Logger))
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	mux := http.NewServeMux()
 	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
+	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
 	mux.Handle("/graphql", withRequest(api))
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
@@ -179,6 +199,9 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
 			}
+		case strings.HasSuffix(err.Error(), errIntrospectionDisabled):
+			gqlErr.Message = "introspection is disabled on this gateway; the schema is at /schema.graphql"
+			setCode(gqlErr, string(apierr.Forbidden))
 		default:
 			log.ErrorContext(ctx, "resolver failed", "err", err, "request_id", RequestID(ctx),
 				"path", gqlErr.Path.String())

@@ -1,7 +1,5 @@
-// Package testenv starts the gateway for tests: four real databases,
-// migrated, behind a real HTTP server. The databases are SQLite files in a
-// temporary folder or, with Options.Engine set to Postgres, one schema per
-// source in a throwaway PostgreSQL database.
+// Package testenv starts the gateway for tests: four real SQLite databases
+// in a temporary folder, migrated, behind a real HTTP server.
 package testenv
 
 import (
@@ -11,15 +9,18 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/loaders"
 	"lienthong/server"
 	"lienthong/sources"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -31,10 +32,18 @@ import (
 // reference day.
 var Now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
+// Secret is the HMAC secret test servers verify tokens with.
+var Secret = []byte("lienthong-test-secret")
+
 // Env is a running test gateway.
 type Env struct {
 	DBs    *sources.DBs
 	Server *httptest.Server
+	// Audit is the audit trail, or nil when Options.NoAudit is set.
+	Audit *audit.Store
+	// token is the bearer token Query sends: a central officer's, so tests
+	// about data see every record.
+	token string
 }
 
 // Options tunes New.
@@ -45,6 +54,18 @@ type Options struct {
 	Engine sqldb.Engine
 	// CORSOrigins are the browser origins allowed to call the API.
 	CORSOrigins []string
+	// NoAudit serves without an audit trail. By default the trail is a
+	// SQLite file in the test's temporary folder.
+	NoAudit bool
+	// AuditDSN puts the audit trail in this database instead, such as a
+	// PostgreSQL URL from PostgresDB.
+	AuditDSN string
+	// NoIntrospection turns schema introspection off.
+	NoIntrospection bool
+	// GraphiQL is the handler served at / and /graphiql/; nil serves none.
+	GraphiQL http.Handler
+	// APIKeysFile is passed to the credential verifier.
+	APIKeysFile string
 }
 
 // The engines New can build the sources on.
@@ -89,7 +110,9 @@ func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
 }
 
 // New opens fresh, migrated sources on opts.Engine and serves them. The
-// sources extension is on, so responses report statement counts.
+// sources extension is on, so responses report statement counts. Requests
+// are authenticated with tokens signed with Secret (see Token), and reads
+// are audited to a SQLite trail unless Options turn it off.
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
 	return Serve(t, Sources(t, opts.Engine), opts)
@@ -98,6 +121,25 @@ func New(t testing.TB, opts Options) *Env {
 // Serve serves dbs behind a test HTTP server, as New does.
 func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 	t.Helper()
+	ctx := context.Background()
+	env := &Env{DBs: dbs, token: CentralToken(t)}
+	if !opts.NoAudit {
+		dsn := opts.AuditDSN
+		if dsn == "" {
+			dsn = filepath.Join(t.TempDir(), "audit.db")
+		}
+		var err error
+		env.Audit, err = audit.Open(ctx, dsn, sqldb.Options{})
+		if err != nil {
+			t.Fatalf("open audit trail: %v", err)
+		}
+		t.Cleanup(func() { env.Audit.Close() })
+	}
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: Secret, APIKeysFile: opts.APIKeysFile})
+	if err != nil {
+		t.Fatalf("credential verifier: %v", err)
+	}
+
 	handler := server.New(server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),
@@ -109,12 +151,33 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		Now:              func() time.Time { return Now },
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
-		Introspection:    true,
+		Introspection:    !opts.NoIntrospection,
 		CORSOrigins:      opts.CORSOrigins,
+		GraphiQL:         opts.GraphiQL != nil,
+		GraphiQLPage:     opts.GraphiQL,
+		Auth:             verifier,
+		Audit:            env.Audit,
 	})
-	srv := httptest.NewServer(handler)
-	t.Cleanup(srv.Close)
-	return &Env{DBs: dbs, Server: srv}
+	env.Server = httptest.NewServer(handler)
+	t.Cleanup(env.Server.Close)
+	return env
+}
+
+// Token mints a token for p, valid for an hour of the real clock, signed
+// with Secret.
+func Token(t testing.TB, p auth.Principal) string {
+	t.Helper()
+	token, err := auth.Mint(Secret, p, time.Now(), time.Hour)
+	if err != nil {
+		t.Fatalf("mint token for %+v: %v", p, err)
+	}
+	return token
+}
+
+// CentralToken returns a token of a central officer with access to
+// sensitive fields, for tests about data rather than access.
+func CentralToken(t testing.TB) string {
+	return Token(t, auth.Principal{ID: "officer-central", Name: "Cán bộ Trung ương", Role: auth.CentralOfficer})
 }
 
 // Response is a decoded GraphQL response.
@@ -161,20 +224,55 @@ func itoa(n int) string {
 	return string(b)
 }
 
-// Query posts a GraphQL operation and decodes the response.
+// Query posts a GraphQL operation as a central officer and decodes the
+// response. QueryAs sends another caller's token, or none.
 func (e *Env) Query(t testing.TB, query string, variables map[string]any) *Response {
+	t.Helper()
+	return e.QueryAs(t, e.token, query, variables)
+}
+
+// QueryAs posts a GraphQL operation with a bearer token and decodes the
+// response. An empty token sends no Authorization header.
+func (e *Env) QueryAs(t testing.TB, token, query string, variables map[string]any) *Response {
+	t.Helper()
+	return e.QueryWith(t, map[string]string{"Authorization": "Bearer " + token}, query, variables)
+}
+
+// QueryWith posts a GraphQL operation with extra HTTP headers.
+func (e *Env) QueryWith(t testing.TB, headers map[string]string, query string, variables map[string]any) *Response {
 	t.Helper()
 	body, err := json.Marshal(map[string]any{"query": query, "variables": variables})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return e.Post(t, "application/json", body)
+	req, err := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	for k, v := range headers {
+		if k == "Authorization" && v == "Bearer " {
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	return e.do(t, req)
 }
 
 // Post sends a raw body to /graphql and decodes the response.
 func (e *Env) Post(t testing.TB, contentType string, body []byte) *Response {
 	t.Helper()
-	resp, err := http.Post(e.Server.URL+"/graphql", contentType, bytes.NewReader(body))
+	req, err := http.NewRequest(http.MethodPost, e.Server.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", contentType)
+	return e.do(t, req)
+}
+
+func (e *Env) do(t testing.TB, req *http.Request) *Response {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("post: %v", err)
 	}

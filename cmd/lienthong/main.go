@@ -4,6 +4,8 @@
 //	lienthong seed [flags]      fill the sources with generated demo data
 //	lienthong migrate [flags]   apply the sources' migrations and exit
 //	lienthong load [flags]      drive a running server and report latency
+//	lienthong token -role ROLE  print a signed bearer token
+//	lienthong verify-audit      check the audit trail's hash chain
 //
 // Run "lienthong COMMAND -help" for the flags of a command. Every flag can
 // also be set by an environment variable, named in the help.
@@ -38,6 +40,9 @@ var commands = map[string]func(context.Context, []string) error{
 	"seed":    seed,
 	"migrate": migrate,
 	"load":    load,
+
+	"token":        token,
+	"verify-audit": verifyAudit,
 }
 
 func run(ctx context.Context, args []string) error {
@@ -47,7 +52,7 @@ func run(ctx context.Context, args []string) error {
 	}
 	cmd, ok := commands[name]
 	if !ok {
-		return fmt.Errorf("unknown command %q: use serve, seed, migrate or load", name)
+		return fmt.Errorf("unknown command %q: use serve, seed, migrate, load, token or verify-audit", name)
 	}
 	return cmd(ctx, args)
 }

@@ -20,6 +20,7 @@ import (
 	"lienthong/server/graphiql"
 	"lienthong/sources"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -40,6 +41,7 @@ type serveFlags struct {
 	shutdownGrace    time.Duration
 	rawBaseline      bool
 	pprofAddr        string
+	access           accessFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -67,12 +69,14 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 		"also serve POST "+baseline.Path+", the CaseContext data read without GraphQL; for benchmarks only")
 	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
+	f.access.register(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
 type App struct {
 	log      *slog.Logger
 	dbs      *sources.DBs
+	audit    *audit.Store
 	handler  http.Handler
 	server   *http.Server
 	listener net.Listener
@@ -130,6 +134,12 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if s, err := demo.ReadSummary(summaryPath); err == nil {
 		showcase = s.ShowcaseDossier
 	}
+	access, err := f.access.open(ctx, log, f.stores.dataDir, isDemo)
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
+	app.audit = access.audit
 	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && isDemo)
 	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
 		app.Close()
@@ -151,8 +161,10 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		SourcesExtension: extension,
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
-		GraphiQLPage:     graphiqlPage(ctx, log, showcase),
+		GraphiQLPage:     graphiqlPage(ctx, log, showcase, access.demoHeaders),
 		CORSOrigins:      corsOrigins,
+		Auth:             access.verifier,
+		Audit:            access.audit,
 	})
 
 	if f.rawBaseline {
@@ -214,7 +226,9 @@ func (a *App) seedIfEmpty(ctx context.Context, citizens int, summaryPath string)
 	return demo.WriteSummary(summaryPath, summary)
 }
 
-func graphiqlPage(ctx context.Context, log *slog.Logger, showcase string) http.Handler {
+// graphiqlPage serves GraphiQL with the example operations. headers, a
+// JSON object or "", prefills every tab's headers pane.
+func graphiqlPage(ctx context.Context, log *slog.Logger, showcase, headers string) http.Handler {
 	variables := ""
 	if showcase != "" {
 		variables = fmt.Sprintf(`{"code": %q}`, showcase)
@@ -237,6 +251,7 @@ func graphiqlPage(ctx context.Context, log *slog.Logger, showcase string) http.H
 		Title:            "Liên thông",
 		DefaultQuery:     server.CaseContextQuery(),
 		DefaultVariables: variables,
+		DefaultHeaders:   headers,
 		Examples:         examples,
 	})
 }
@@ -268,7 +283,7 @@ func (a *App) Run(ctx context.Context) error {
 	return nil
 }
 
-// Close releases the sources and stops the profiler.
+// Close releases the sources and the audit trail, and stops the profiler.
 func (a *App) Close() error {
 	if a.profiler != nil {
 		a.profiler.Close()
@@ -276,5 +291,9 @@ func (a *App) Close() error {
 	if a.listener != nil && a.server == nil {
 		a.listener.Close()
 	}
-	return a.dbs.Close()
+	err := a.dbs.Close()
+	if a.audit != nil {
+		err = errors.Join(err, a.audit.Close())
+	}
+	return err
 }

@@ -26,6 +26,9 @@ type Citizen struct {
 	BirthPlaceCode string
 	HometownCode   string
 	HouseholdCode  *string
+	// AccessPurpose is the dossier code through which the citizen was
+	// reached, or "", which the access check uses as the purpose of the read.
+	AccessPurpose string
 }
 
 // Residence is a permanent or temporary residence of a citizen.
@@ -43,17 +46,21 @@ type Household struct {
 	Address     string
 	CommuneCode string
 	HeadID      string
+	// AccessPurpose is passed on to the head and members; see Citizen.
+	AccessPurpose string
 }
 
 // HouseholdMember is one line of a household's member list.
 type HouseholdMember struct {
 	CitizenID      string
 	RelationToHead RelationToHead
+	AccessPurpose  string
 }
 
 // CivilStatus gathers the registrations naming one citizen.
 type CivilStatus struct {
-	CitizenID string
+	CitizenID     string
+	AccessPurpose string
 }
 
 // CivilStatusRegistration is implemented by every kind of registration.
@@ -69,7 +76,14 @@ type RegistrationBase struct {
 	RegistrationNumber     string
 	RegisteringCommuneCode string
 	RegisteredOn           Date
+	// AccessPurpose is passed on to the citizens the registration names;
+	// see Citizen.
+	AccessPurpose string
 }
+
+// SetAccessPurpose sets the purpose passed on to the citizens the
+// registration names.
+func (b *RegistrationBase) SetAccessPurpose(purpose string) { b.AccessPurpose = purpose }
 
 // IsCivilStatusRegistration marks the registration types.
 func (RegistrationBase) IsCivilStatusRegistration() {}

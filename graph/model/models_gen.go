@@ -11,12 +11,54 @@ import (
 	"time"
 )
 
+// One read of one citizen's personal data.
+type AuditEntry struct {
+	// The position in the hash chain, from 1.
+	Seq string `json:"seq"`
+	// When the data was read.
+	At time.Time `json:"at"`
+	// The officer id, the citizen's own id, or `api-key:NAME`.
+	OfficerID string `json:"officerId"`
+	// The reader's role, such as `commune-officer`.
+	Role string `json:"role"`
+	// The reader's commune or province code, or null.
+	Unit *string `json:"unit,omitempty"`
+	// The citizen whose data was read.
+	CitizenID string `json:"citizenId"`
+	// The fields of the citizen that were read.
+	Fields []string `json:"fields"`
+	// The code of the dossier given or implied as the purpose, or null.
+	Purpose *string `json:"purpose,omitempty"`
+	// The id of the HTTP request, as in its X-Request-Id header.
+	RequestID string `json:"requestId"`
+	// The GraphQL operation name, or null for an anonymous operation.
+	Operation *string `json:"operation,omitempty"`
+}
+
+// A page of audit entries.
+type AuditEntryConnection struct {
+	// The entries, newest first.
+	Entries []*AuditEntry `json:"entries"`
+	// Where this page ends.
+	PageInfo *PageInfo `json:"pageInfo"`
+}
+
+// Which audit entries to list. Fields combine with AND.
+type AuditTrailFilter struct {
+	// Only reads of this citizen's data.
+	CitizenID *string `json:"citizenId,omitempty"`
+	// Only reads by this officer.
+	OfficerID *string `json:"officerId,omitempty"`
+	// Only reads by officers of this 2-digit province.
+	ProvinceCode *string `json:"provinceCode,omitempty"`
+}
+
 // A citizen on a page.
 type CitizenEdge struct {
 	// The cursor of this citizen.
 	Cursor string `json:"cursor"`
-	// The citizen.
-	Node *Citizen `json:"node"`
+	// The citizen, or null with a FORBIDDEN error when it is outside the caller's scope.
+	Node *Citizen `json:"node,omitempty"`
 }
 
 // Which citizens to list. Name and commune combine with AND.
@@ -479,13 +521,20 @@ func (e DiscrepancyKind) MarshalJSON() ([]byte, error) {
 type DiscrepancyRecordType string
 
 const (
-	DiscrepancyRecordTypeCitizen           DiscrepancyRecordType = "CITIZEN"
-	DiscrepancyRecordTypeResidence         DiscrepancyRecordType = "RESIDENCE"
-	DiscrepancyRecordTypeRegistration      DiscrepancyRecordType = "REGISTRATION"
-	DiscrepancyRecordTypeHousehold         DiscrepancyRecordType = "HOUSEHOLD"
+	// A citizen record (công dân) of the population database; the key is the personal id.
+	DiscrepancyRecordTypeCitizen DiscrepancyRecordType = "CITIZEN"
+	// A residence record (nơi cư trú); the key is the residence id.
+	DiscrepancyRecordTypeResidence DiscrepancyRecordType = "RESIDENCE"
+	// A civil-status registration (đăng ký hộ tịch); the key is the registration id.
+	DiscrepancyRecordTypeRegistration DiscrepancyRecordType = "REGISTRATION"
+	// A household (hộ gia đình); the key is the household code.
+	DiscrepancyRecordTypeHousehold DiscrepancyRecordType = "HOUSEHOLD"
+	// A household business (hộ kinh doanh); the key is its registration code.
 	DiscrepancyRecordTypeBusinessHousehold DiscrepancyRecordType = "BUSINESS_HOUSEHOLD"
-	DiscrepancyRecordTypeEnterprise        DiscrepancyRecordType = "ENTERPRISE"
-	DiscrepancyRecordTypeDossier           DiscrepancyRecordType = "DOSSIER"
+	// An enterprise (doanh nghiệp); the key is the enterprise code.
+	DiscrepancyRecordTypeEnterprise DiscrepancyRecordType = "ENTERPRISE"
+	// A dossier (hồ sơ); the key is the dossier code.
+	DiscrepancyRecordTypeDossier DiscrepancyRecordType = "DOSSIER"
 )
 
 var AllDiscrepancyRecordType = []DiscrepancyRecordType{

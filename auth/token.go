@@ -1,0 +1,182 @@
+package auth
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/MicahParks/keyfunc/v3"
+	"github.com/golang-jwt/jwt/v5"
+)
+
+// DemoSecret is the HMAC secret of the embedded demo. It is public, so the
+// gateway uses it only when serving the embedded demo without a secret of
+// its own, and logs a warning.
+const DemoSecret = "lienthong-demo-secret-not-for-production"
+
+// Issuer is the iss claim of the tokens Mint signs and Verifier accepts.
+const Issuer = "lienthong"
+
+// Claims are the JWT claims of an officer or citizen token.
+type Claims struct {
+	jwt.RegisteredClaims
+	Name      string `json:"name,omitempty"`
+	Role      Role   `json:"role"`
+	Unit      string `json:"unit,omitempty"`
+	Citizen   string `json:"citizen,omitempty"`
+	Sensitive bool   `json:"sensitive,omitempty"`
+}
+
+// Verifier checks bearer tokens and API keys.
+type Verifier struct {
+	secret  []byte
+	jwks    keyfunc.Keyfunc
+	apiKeys map[string]string // hex SHA-256 of the key → key name
+	now     func() time.Time
+}
+
+// VerifierConfig sets up a Verifier. Any mix of the credential kinds may be
+// configured; a kind left out rejects credentials of that kind.
+type VerifierConfig struct {
+	// Secret verifies HS256 tokens.
+	Secret []byte
+	// JWKSFile is a JSON Web Key Set whose public keys verify RS256, ES256
+	// and EdDSA tokens.
+	JWKSFile string
+	// APIKeysFile lists API keys, one per line, as the hex SHA-256 of the
+	// key followed by a space and a name; # starts a comment.
+	APIKeysFile string
+	// Now is the clock for expiry checks; time.Now when nil.
+	Now func() time.Time
+}
+
+// NewVerifier loads the key set and API key files.
+func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
+	v := &Verifier{secret: cfg.Secret, now: cfg.Now, apiKeys: map[string]string{}}
+	if v.now == nil {
+		v.now = time.Now
+	}
+	if cfg.JWKSFile != "" {
+		raw, err := os.ReadFile(cfg.JWKSFile)
+		if err != nil {
+			return nil, fmt.Errorf("read JWKS file: %w", err)
+		}
+		v.jwks, err = keyfunc.NewJWKSetJSON(raw)
+		if err != nil {
+			return nil, fmt.Errorf("parse JWKS file %s: %w", cfg.JWKSFile, err)
+		}
+	}
+	if cfg.APIKeysFile != "" {
+		if err := v.loadAPIKeys(cfg.APIKeysFile); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+func (v *Verifier) loadAPIKeys(path string) error {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("read API keys file: %w", err)
+	}
+	for i, line := range strings.Split(string(raw), "\n") {
+		line = strings.TrimSpace(line)
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		hash, name, _ := strings.Cut(line, " ")
+		hash = strings.ToLower(hash)
+		if b, err := hex.DecodeString(hash); err != nil || len(b) != sha256.Size {
+			return fmt.Errorf("%s line %d: invalid key hash %q: must be 64 hex digits of a SHA-256", path, i+1, hash)
+		}
+		name = strings.TrimSpace(name)
+		if name == "" {
+			name = hash[:12]
+		}
+		v.apiKeys[hash] = name
+	}
+	return nil
+}
+
+// HashAPIKey returns the hex SHA-256 of key, the form API key files store.
+func HashAPIKey(key string) string {
+	sum := sha256.Sum256([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// ErrNoKeys means a token arrived but no secret or key set is configured.
+var ErrNoKeys = errors.New("no token keys configured: start the gateway with -jwt-secret or -jwks-file")
+
+// VerifyToken checks a bearer token's signature, issuer and expiry and
+// returns its principal.
+func (v *Verifier) VerifyToken(token string) (*Principal, error) {
+	if v.secret == nil && v.jwks == nil {
+		return nil, ErrNoKeys
+	}
+	claims := &Claims{}
+	_, err := jwt.ParseWithClaims(token, claims, v.keyFor,
+		jwt.WithValidMethods([]string{"HS256", "RS256", "ES256", "EdDSA"}),
+		jwt.WithIssuer(Issuer),
+		jwt.WithExpirationRequired(),
+		jwt.WithTimeFunc(v.now),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("invalid token: %w", err)
+	}
+	p := &Principal{
+		ID: claims.Subject, Name: claims.Name, Role: claims.Role, Unit: claims.Unit,
+		CitizenID: claims.Citizen, Sensitive: claims.Sensitive,
+	}
+	if p.Role == Citizen && p.CitizenID == "" {
+		p.CitizenID = p.ID
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("invalid token: %w", err)
+	}
+	return p, nil
+}
+
+// keyFor picks the verification key by algorithm: the shared secret for
+// HS256, the key set for the public-key algorithms.
+func (v *Verifier) keyFor(t *jwt.Token) (any, error) {
+	if t.Method.Alg() == "HS256" {
+		if v.secret == nil {
+			return nil, errors.New("HS256 tokens are not accepted: no -jwt-secret configured")
+		}
+		return v.secret, nil
+	}
+	if v.jwks == nil {
+		return nil, fmt.Errorf("%s tokens are not accepted: no -jwks-file configured", t.Method.Alg())
+	}
+	return v.jwks.Keyfunc(t)
+}
+
+// VerifyAPIKey returns the reporting principal of a known API key.
+func (v *Verifier) VerifyAPIKey(key string) (*Principal, error) {
+	name, ok := v.apiKeys[HashAPIKey(key)]
+	if !ok {
+		return nil, errors.New("invalid API key: not in the API keys file")
+	}
+	return &Principal{ID: "api-key:" + name, Name: name, Role: Reporting}, nil
+}
+
+// Mint signs an HS256 token for p, valid for ttl from now.
+func Mint(secret []byte, p Principal, now time.Time, ttl time.Duration) (string, error) {
+	if err := p.Validate(); err != nil {
+		return "", err
+	}
+	claims := Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    Issuer,
+			Subject:   p.ID,
+			IssuedAt:  jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(ttl)),
+		},
+		Name: p.Name, Role: p.Role, Unit: p.Unit, Citizen: p.CitizenID, Sensitive: p.Sensitive,
+	}
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, claims).SignedString(secret)
+}

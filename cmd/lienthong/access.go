@@ -1,0 +1,90 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/sources/audit"
+	"lienthong/sqldb"
+)
+
+// accessFlags are the serve settings of credentials and the audit trail.
+type accessFlags struct {
+	jwtSecret   string
+	jwksFile    string
+	apiKeysFile string
+	auditDSN    string
+}
+
+func (f *accessFlags) register(fs *flag.FlagSet) {
+	stringVar(fs, &f.jwtSecret, "jwt-secret", "",
+		"HMAC secret that verifies HS256 bearer tokens; the embedded demo uses a public demo secret when empty")
+	stringVar(fs, &f.jwksFile, "jwks-file", "",
+		"JSON Web Key Set file whose public keys verify RS256, ES256 and EdDSA bearer tokens")
+	stringVar(fs, &f.apiKeysFile, "api-keys-file", "",
+		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
+	stringVar(fs, &f.auditDSN, "audit-dsn", "",
+		"DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
+}
+
+// access is the credential verifier and audit trail built from accessFlags.
+type access struct {
+	verifier *auth.Verifier
+	audit    *audit.Store
+	// demoHeaders prefills GraphiQL with a central officer's token, on the
+	// embedded demo only.
+	demoHeaders string
+}
+
+// open loads the keys and opens the audit trail.
+func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, isDemo bool) (*access, error) {
+	out := &access{}
+	secret := f.jwtSecret
+	if secret == "" && isDemo {
+		log.WarnContext(ctx, "verifying tokens with the public demo secret; set -jwt-secret or -jwks-file outside the demo")
+		secret = auth.DemoSecret
+	}
+	if secret == "" && f.jwksFile == "" {
+		log.WarnContext(ctx, "no -jwt-secret or -jwks-file: bearer tokens are rejected, so only public data "+
+			"and API-key reads are served")
+	}
+	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile}
+	if secret != "" {
+		cfg.Secret = []byte(secret)
+	}
+	var err error
+	if out.verifier, err = auth.NewVerifier(cfg); err != nil {
+		return nil, err
+	}
+
+	dsn := f.auditDSN
+	if dsn == "" {
+		if err := os.MkdirAll(dataDir, 0o755); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		dsn = filepath.Join(dataDir, audit.Name+".db")
+	}
+	if out.audit, err = audit.Open(ctx, dsn, sqldb.Options{}); err != nil {
+		return nil, err
+	}
+
+	if secret == auth.DemoSecret {
+		token, err := auth.Mint([]byte(secret), auth.Principal{
+			ID: "demo-central-officer", Name: "Demo central officer", Role: auth.CentralOfficer,
+		}, time.Now(), 24*time.Hour)
+		if err != nil {
+			out.audit.Close()
+			return nil, err
+		}
+		headers, _ := json.Marshal(map[string]string{"Authorization": "Bearer " + token})
+		out.demoHeaders = string(headers)
+	}
+	return out, nil
+}

@@ -1,0 +1,223 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"sync"
+	"testing"
+
+	"lienthong/auth"
+	"lienthong/sources/audit"
+	"lienthong/testenv"
+)
+
+func auditEntries(t *testing.T, s *audit.Store) []audit.Entry {
+	t.Helper()
+	rows, err := s.List(context.Background(), audit.Filter{}, 0, 10_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+func TestReadsAreAudited(t *testing.T) {
+	w := newAccessWorld(t)
+	token := testenv.Token(t, auth.Principal{ID: "o-00004", Role: auth.CommuneOfficer, Unit: "00004"})
+	before := len(auditEntries(t, w.env.Audit))
+
+	query := `query CaseView { dossier(code: "` + w.openDossier + `") { applicant { id fullName ethnicity { code }
+		household { members { citizen { id } } } } } }`
+	resp := w.env.QueryWith(t, map[string]string{"Authorization": "Bearer " + token, "X-Request-Id": "req-audit-1"}, query, nil)
+	if got := lookup(decodeAny(t, resp), []any{"dossier", "applicant", "id"}); got != w.applicant {
+		t.Fatalf("applicant = %v, want %s; errors %+v", got, w.applicant, resp.Errors)
+	}
+
+	all := auditEntries(t, w.env.Audit) // newest first
+	entries := all[:len(all)-before]
+	byCitizen := map[string]audit.Entry{}
+	for _, e := range entries {
+		byCitizen[e.CitizenID] = e
+	}
+	if len(entries) != 2 {
+		t.Fatalf("got %d entries, want 2 (applicant and member): %+v", len(entries), entries)
+	}
+	a := byCitizen[w.applicant]
+	// ethnicity is sensitive and was withheld, so it is not logged as read.
+	if a.Fields != "fullName,household,id" {
+		t.Errorf("applicant fields = %q, want fullName,household,id", a.Fields)
+	}
+	if a.Purpose != w.openDossier {
+		t.Errorf("purpose = %q, want %s", a.Purpose, w.openDossier)
+	}
+	if a.OfficerID != "o-00004" || a.Role != "commune-officer" || a.Unit != "00004" || a.Province != "01" {
+		t.Errorf("officer = %s %s %s %s, want o-00004 commune-officer 00004 01", a.OfficerID, a.Role, a.Unit, a.Province)
+	}
+	if a.RequestID != "req-audit-1" || a.Operation != "CaseView" {
+		t.Errorf("request = %q operation = %q, want req-audit-1 CaseView", a.RequestID, a.Operation)
+	}
+	if m := byCitizen[w.member]; m.Fields != "id" || m.Purpose != w.openDossier {
+		t.Errorf("member entry = %+v, want fields id for purpose %s", m, w.openDossier)
+	}
+	if _, err := w.env.Audit.Verify(context.Background()); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
+
+func TestForbiddenReadsAreNotAudited(t *testing.T) {
+	w := newAccessWorld(t)
+	before := len(auditEntries(t, w.env.Audit))
+	token := testenv.Token(t, auth.Principal{ID: "r-1", Role: auth.Reporting})
+	w.env.QueryAs(t, token, `{ citizen(id: "`+w.applicant+`") { id } }`, nil)
+	if n := len(auditEntries(t, w.env.Audit)) - before; n != 0 {
+		t.Errorf("forbidden read left %d entries, want 0", n)
+	}
+}
+
+func TestAuditDownWithholdsPersonalData(t *testing.T) {
+	w := newAccessWorld(t)
+	// Break the trail mid-run: later appends fail.
+	if err := w.env.Audit.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resp := w.env.QueryAs(t, testenv.CentralToken(t), `{ provinces { code } citizen(id: "`+w.applicant+`") { id fullName } }`, nil)
+	if string(resp.Data) != "" && string(resp.Data) != "null" {
+		t.Errorf("data = %s, want none", resp.Data)
+	}
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "SOURCE_UNAVAILABLE" {
+		t.Fatalf("errors = %+v, want one SOURCE_UNAVAILABLE", resp.Errors)
+	}
+	if !strings.Contains(resp.Errors[0].Message, "personal data withheld") {
+		t.Errorf("message %q does not say the data was withheld", resp.Errors[0].Message)
+	}
+
+	// Public data without personal reads still flows.
+	resp = w.env.QueryWith(t, nil, `{ provinces { code } }`, nil)
+	if len(resp.Errors) != 0 {
+		t.Errorf("public query errors: %+v", resp.Errors)
+	}
+}
+
+func TestConcurrentRequestsLoseNoEntry(t *testing.T) {
+	w := newAccessWorld(t)
+	before := len(auditEntries(t, w.env.Audit))
+	token := testenv.CentralToken(t)
+	query := `{ a: citizen(id: "` + w.applicant + `") { id } b: citizen(id: "` + w.outsider + `") { fullName } }`
+
+	const requests = 24
+	var wg sync.WaitGroup
+	for range requests {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp := w.env.QueryAs(t, token, query, nil); len(resp.Errors) != 0 {
+				t.Errorf("errors: %+v", resp.Errors)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(auditEntries(t, w.env.Audit)) - before; n != 2*requests {
+		t.Errorf("got %d new entries, want %d", n, 2*requests)
+	}
+	if _, err := w.env.Audit.Verify(context.Background()); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
+
+func TestTwoServersShareOnePostgresTrail(t *testing.T) {
+	dsn := testenv.PostgresDB(t)
+	servers := []*testenv.Env{
+		testenv.New(t, testenv.Options{AuditDSN: dsn}),
+		testenv.New(t, testenv.Options{AuditDSN: dsn}),
+	}
+	var ids []string
+	for _, env := range servers {
+		ids = append(ids, env.Fixture(t).Citizen(testenv.Person{}))
+	}
+	token := testenv.CentralToken(t)
+
+	const perServer = 15
+	var wg sync.WaitGroup
+	for i, env := range servers {
+		for range perServer {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if resp := env.QueryAs(t, token, `{ citizen(id: "`+ids[i]+`") { id } }`, nil); len(resp.Errors) != 0 {
+					t.Errorf("errors: %+v", resp.Errors)
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	n, err := servers[0].Audit.Verify(context.Background())
+	if err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if n != 2*perServer {
+		t.Errorf("chain holds %d entries, want %d", n, 2*perServer)
+	}
+}
+
+func TestAccessLogQueries(t *testing.T) {
+	w := newAccessWorld(t)
+	commune := testenv.Token(t, auth.Principal{ID: "o-00004", Role: auth.CommuneOfficer, Unit: "00004"})
+	w.env.QueryAs(t, commune, `{ dossier(code: "`+w.openDossier+`") { applicant { fullName } } }`, nil)
+
+	citizen := testenv.Token(t, auth.Principal{ID: w.applicant, Role: auth.Citizen, CitizenID: w.applicant})
+	resp := w.env.QueryAs(t, citizen, `{ myAccessLog(first: 100) { entries { officerId role purpose citizenId fields } } }`, nil)
+	var mine struct {
+		MyAccessLog struct {
+			Entries []struct {
+				OfficerID, Role, CitizenID string
+				Purpose                    *string
+				Fields                     []string
+			}
+		}
+	}
+	resp.Decode(t, &mine)
+	found := false
+	for _, e := range mine.MyAccessLog.Entries {
+		if e.CitizenID != w.applicant {
+			t.Errorf("myAccessLog shows entry about citizen %s", e.CitizenID)
+		}
+		if e.OfficerID == "o-00004" && e.Purpose != nil && *e.Purpose == w.openDossier {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("myAccessLog lacks the commune officer's read for %s: %+v", w.openDossier, mine.MyAccessLog.Entries)
+	}
+
+	trail := `query($f: AuditTrailFilter) { auditTrail(filter: $f, first: 100) { entries { officerId } } }`
+	tests := []struct {
+		name      string
+		token     string
+		filter    map[string]any
+		forbidden bool
+		minimum   int
+	}{
+		{"central", testenv.CentralToken(t), nil, false, 1},
+		{"province_own", testenv.Token(t, auth.Principal{ID: "p", Role: auth.ProvinceOfficer, Unit: "01"}), nil, false, 1},
+		{"province_other_scope_empty", testenv.Token(t, auth.Principal{ID: "p", Role: auth.ProvinceOfficer, Unit: "79"}), nil, false, 0},
+		{"province_asks_other", testenv.Token(t, auth.Principal{ID: "p", Role: auth.ProvinceOfficer, Unit: "79"}),
+			map[string]any{"provinceCode": "01"}, true, 0},
+		{"commune", commune, nil, true, 0},
+		{"citizen", citizen, nil, true, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			resp := w.env.QueryAs(t, tt.token, trail, map[string]any{"f": tt.filter})
+			if tt.forbidden {
+				expectForbidden(t, resp, []any{"auditTrail"})
+				return
+			}
+			var data struct {
+				AuditTrail struct{ Entries []struct{ OfficerID string } }
+			}
+			resp.Decode(t, &data)
+			if n := len(data.AuditTrail.Entries); n < tt.minimum || (tt.minimum == 0 && n != 0) {
+				t.Errorf("got %d entries, want at least %d (exactly 0 when 0)", n, tt.minimum)
+			}
+		})
+	}
+}
