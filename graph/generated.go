@@ -2707,6 +2707,11 @@ input DossierFilter {
   receivedFrom: DateTime
   "Only dossiers received before this instant."
   receivedTo: DateTime
+  """
+  Only overdue dossiers when true (returned after the due time, or still
+  open past it), only dossiers that are not overdue when false.
+  """
+  overdue: Boolean
 }
 
 "Where a page of a connection starts and ends."
@@ -13287,7 +13292,7 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "procedureCode", "communeCode", "provinceCode", "receivedFrom", "receivedTo"}
+	fieldsInOrder := [...]string{"status", "procedureCode", "communeCode", "provinceCode", "receivedFrom", "receivedTo", "overdue"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -13336,6 +13341,13 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.ReceivedTo = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
 		}
 	}
 	return it, nil

@@ -62,6 +62,9 @@ type DossierFilter struct {
 	ReceivedFrom *time.Time `json:"receivedFrom,omitempty"`
 	// Only dossiers received before this instant.
 	ReceivedTo *time.Time `json:"receivedTo,omitempty"`
+	// Only overdue dossiers when true (returned after the due time, or still
+	// open past it), only dossiers that are not overdue when false.
+	Overdue *bool `json:"overdue,omitempty"`
 }
 
 // Counts over one group of dossiers. Only the fields of the grouped dimensions

@@ -72,7 +72,16 @@ type DossierFilter struct {
 	ApplicantID   string
 	ReceivedFrom  string // RFC 3339, inclusive
 	ReceivedTo    string // RFC 3339, exclusive
+	// Overdue keeps only overdue dossiers when "true" and only the others
+	// when "false", with Now as the current instant in RFC 3339.
+	Overdue string
+	Now     string
 }
+
+// overdueCondition is true for a dossier returned after its due time or
+// still open past it; its one placeholder is the current instant.
+const overdueCondition = `((status = 'returned' AND returned_at > due_at)
+	OR (status NOT IN ('returned', 'rejected', 'withdrawn') AND due_at < ?))`
 
 func (f DossierFilter) where() (string, []any) {
 	where := `1 = 1`
@@ -90,6 +99,12 @@ func (f DossierFilter) where() (string, []any) {
 	add(`applicant_id = ?`, f.ApplicantID)
 	add(`received_at >= ?`, f.ReceivedFrom)
 	add(`received_at < ?`, f.ReceivedTo)
+	switch f.Overdue {
+	case "true":
+		add(overdueCondition, f.Now)
+	case "false":
+		add(`NOT `+overdueCondition, f.Now)
+	}
 	return where, args
 }
 
