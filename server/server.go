@@ -24,7 +24,9 @@ import (
 	"lienthong/apierr"
 	"lienthong/graph"
 	"lienthong/loaders"
+	"lienthong/persisted"
 	"lienthong/resolvers"
+	"lienthong/savedquery"
 	"lienthong/sources/adminunits"
 	"lienthong/sqldb"
 )
@@ -51,6 +53,17 @@ type Config struct {
 	GraphiQLPage http.Handler
 	// MaxBodyBytes bounds a request body. Zero means 1 MiB.
 	MaxBodyBytes int64
+	// SavedQueries are served at /saved when set.
+	SavedQueries *savedquery.Registry
+	// APQCache stores the queries of Apollo's automatic persisted queries;
+	// an in-memory LRU of 1,000 queries when nil.
+	APQCache graphql.Cache[string]
+	// Registered are operations known in advance, such as those of a
+	// persisted-query manifest. Clients may send their hash alone.
+	Registered persisted.Operations
+	// AllowList rejects every operation that is neither a saved query nor
+	// registered.
+	AllowList bool
 }
 
 // New returns the HTTP handler of the API.
@@ -84,6 +97,7 @@ func New(cfg Config) http.Handler {
 	if cfg.SourcesExtension {
 		gql.Use(sourcesExtension{})
 	}
+	usePersistedQueries(gql, cfg)
 	gql.AroundFields(touchScheduler)
 	gql.SetErrorPresenter(presentError(cfg.Logger))
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
@@ -91,6 +105,9 @@ func New(cfg Config) http.Handler {
 	mux := http.NewServeMux()
 	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
 	mux.Handle("/graphql", withRequest(api))
+	if cfg.SavedQueries != nil {
+		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
+	}
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)

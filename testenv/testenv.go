@@ -39,6 +39,9 @@ type Env struct {
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
+	// Configure, when set, changes the server configuration before the
+	// server starts, such as to add saved queries.
+	Configure func(*server.Config)
 }
 
 // New opens fresh, migrated SQLite sources in t.TempDir and serves them.
@@ -52,7 +55,7 @@ func New(t testing.TB, opts Options) *Env {
 	}
 	t.Cleanup(func() { dbs.Close() })
 
-	handler := server.New(server.Config{
+	cfg := server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),
 			CivilStatus: civilstatus.New(dbs.CivilStatus),
@@ -64,8 +67,11 @@ func New(t testing.TB, opts Options) *Env {
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
 		Introspection:    true,
-	})
-	srv := httptest.NewServer(handler)
+	}
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	srv := httptest.NewServer(server.New(cfg))
 	t.Cleanup(srv.Close)
 	return &Env{DBs: dbs, Server: srv}
 }

@@ -15,6 +15,7 @@ import (
 
 	"lienthong/demo"
 	"lienthong/loaders"
+	"lienthong/persisted"
 	"lienthong/server"
 	"lienthong/server/graphiql"
 	"lienthong/sources"
@@ -36,6 +37,7 @@ type serveFlags struct {
 	introspection    bool
 	graphiql         bool
 	shutdownGrace    time.Duration
+	persisted        persistedFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -54,6 +56,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	boolVar(fs, &f.graphiql, "graphiql", true, "serve GraphiQL at /")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
 		"longest to wait for requests in flight on SIGTERM")
+	f.persisted.register(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
@@ -64,6 +67,7 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	grace    time.Duration
+	apq      *persisted.RedisCache
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -118,6 +122,13 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("invalid -sources-extension %q: use on, off or auto", f.sourcesExtension)
 	}
 
+	setup, err := f.persisted.build(ctx, log)
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
+	app.apq = setup.redis
+
 	app.handler = server.New(server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),
@@ -132,6 +143,10 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
 		GraphiQLPage:     graphiqlPage(showcase),
+		SavedQueries:     setup.saved,
+		APQCache:         setup.cache,
+		Registered:       setup.registered,
+		AllowList:        f.persisted.allowList,
 	})
 
 	app.listener, err = net.Listen("tcp", f.addr)
@@ -235,6 +250,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) Close() error {
 	if a.listener != nil && a.server == nil {
 		a.listener.Close()
+	}
+	if a.apq != nil {
+		a.apq.Close()
 	}
 	return a.dbs.Close()
 }
