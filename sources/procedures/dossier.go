@@ -108,13 +108,16 @@ func (f DossierFilter) where() (string, []any) {
 	return where, args
 }
 
-// afterCondition selects rows after the cursor in newest-first order.
+// afterCondition selects rows after the cursor in newest-first order. The
+// leading received_at <= ? lets SQLite seek the received_at index to the
+// cursor; without it the OR made each page scan every row before the
+// cursor, so exporting a long list took time quadratic in its length.
 func afterCondition(after *DossierCursor) (string, []any) {
 	if after == nil {
 		return ``, nil
 	}
-	return ` AND (received_at < ? OR (received_at = ? AND code < ?))`,
-		[]any{after.ReceivedAt, after.ReceivedAt, after.Code}
+	return ` AND received_at <= ? AND (received_at < ? OR (received_at = ? AND code < ?))`,
+		[]any{after.ReceivedAt, after.ReceivedAt, after.ReceivedAt, after.Code}
 }
 
 // ListDossiers returns up to limit dossiers matching f after the cursor,
