@@ -35,8 +35,8 @@ func Hash(query string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// RedisCache is an APQ cache in Redis, so every replica knows a query that
-// any of them registered. Redis failures are logged and read as a miss,
+// RedisCache is an APQ cache in Redis, so every replica can run a query
+// that any of them registered. Redis failures are logged and read as a miss,
 // after which Apollo clients send the full query again.
 type RedisCache struct {
 	client *redis.Client
@@ -46,7 +46,7 @@ type RedisCache struct {
 }
 
 // NewRedisCache connects to the Redis at url, such as
-// redis://127.0.0.1:6379/0, and checks that it answers. Keys are the hash
+// redis://127.0.0.1:6379/0, and pings it. Keys are the hash
 // after prefix, and each expires ttl after it was last stored.
 func NewRedisCache(ctx context.Context, url, prefix string, ttl time.Duration, log *slog.Logger) (*RedisCache, error) {
 	opts, err := redis.ParseURL(url)

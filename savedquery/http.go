@@ -232,7 +232,7 @@ func (h *Handler) writeCSV(w http.ResponseWriter, r *http.Request, q *Query, var
 			err = out.Error()
 		}
 		if err != nil {
-			// The client went away; there is nobody left to tell.
+			// The client disconnected, so no response can reach it.
 			h.log.InfoContext(r.Context(), "saved query CSV export stopped", "query", q.Name, "rows", rows, "err", err)
 			return
 		}

@@ -123,7 +123,7 @@ func parse(schema *ast.Schema, file, body string) (*Query, error) {
 		return nil, errs
 	}
 	if len(doc.Operations) != 1 {
-		return nil, fmt.Errorf("holds %d operations; put exactly one named query in each file", len(doc.Operations))
+		return nil, fmt.Errorf("contains %d operations, but each file must contain exactly one named query", len(doc.Operations))
 	}
 	op := doc.Operations[0]
 	if op.Operation != ast.Query {

@@ -54,7 +54,7 @@ func TestLoadRejectsBrokenFile(t *testing.T) {
 		{"unknown_field", "query Broken { dossiers { nope } }", `Cannot query field "nope"`},
 		{"syntax", "query Broken { dossiers { ", "Expected Name"},
 		{"anonymous", "{ provinces { code } }", "has no name"},
-		{"two_operations", "query A { provinces { code } } query B { provinces { name } }", "2 operations"},
+		{"two_operations", "query A { provinces { code } } query B { provinces { name } }", "contains 2 operations"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -73,9 +73,9 @@ func TestLoadRejectsBrokenFile(t *testing.T) {
 	}
 }
 
-// savedEnv starts a gateway with the shipped saved queries and plants
-// dossiers of two communes, including an applicant name that a spreadsheet
-// would run as a formula.
+// savedEnv starts a gateway with the shipped saved queries and plants seven
+// dossiers of commune 00004, with applicant names that a spreadsheet would
+// run as formulas.
 func savedEnv(t *testing.T) (*testenv.Env, string) {
 	t.Helper()
 	reg := loadEmbedded(t)
@@ -161,6 +161,7 @@ func TestListSaved(t *testing.T) {
 	if ctype != "application/json" {
 		t.Errorf("content type = %q", ctype)
 	}
+
 	var list struct {
 		Queries []savedquery.Query `json:"queries"`
 	}
@@ -176,6 +177,7 @@ func TestListSaved(t *testing.T) {
 	if stats == nil {
 		t.Fatalf("DossierStatistics missing from %s", body)
 	}
+
 	if !strings.HasPrefix(stats.Description, "Dossier statistics grouped by") {
 		t.Errorf("description = %q", stats.Description)
 	}
@@ -389,4 +391,3 @@ func TestPostVariables(t *testing.T) {
 		}
 	}
 }
-

@@ -7,7 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 )
 
-// table is how a query's result becomes CSV rows: the first list in the
+// table is the CSV layout of a query's result. The first list in the
 // selection, in document order, gives one row per element, with one column
 // per leaf field below it.
 type table struct {

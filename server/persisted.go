@@ -14,7 +14,7 @@ import (
 // usePersistedQueries installs Apollo's automatic persisted queries and, in
 // allow-list mode, the check that only saved and registered operations run.
 // The APQ extension comes first, so a hash sent alone is replaced by its
-// text before the allow-list sees it.
+// text before the allow-list checks it.
 func usePersistedQueries(gql *handler.Server, cfg Config) {
 	if cfg.AllowList {
 		ops := persisted.Operations{}

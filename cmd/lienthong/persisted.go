@@ -40,7 +40,8 @@ func (f *persistedFlags) register(fs *flag.FlagSet) {
 		"Apollo persisted-query manifest (JSON) whose operations clients may run by hash")
 }
 
-// persistedSetup is what the flags build for the server.
+// persistedSetup is the saved queries, the APQ cache and the registered
+// operations that the flags configure for the server.
 type persistedSetup struct {
 	saved      *savedquery.Registry
 	cache      graphql.Cache[string]

@@ -62,8 +62,9 @@ var ErrTooManyGroups = fmt.Errorf("more than %d groups", MaxStatisticsGroups)
 
 // DossierStatistics counts the dossiers matching f per group of the given
 // dimensions, ordered by the group columns. A dossier counts as on time when
-// it was returned by its due time, and as overdue when it was returned late
-// or is still open past f.Now; rejected and withdrawn dossiers are neither.
+// it was returned by its due time. It counts as overdue when it was returned
+// late or is still open past f.Now. Rejected and withdrawn dossiers are
+// neither.
 // The average processing time runs from reception to completion, in
 // calendar days, over completed dossiers.
 func (s *Store) DossierStatistics(ctx context.Context, by []Dimension, f StatisticsFilter) ([]Statistics, error) {
@@ -144,7 +145,7 @@ func (s *Store) dimensionColumn(d Dimension) (string, error) {
 	return "", fmt.Errorf("unknown statistics dimension %q", d)
 }
 
-// ChangeKind is what happened to a procedure on a date.
+// ChangeKind is the kind of a catalogue event: issued, amended or abolished.
 type ChangeKind string
 
 const (
