@@ -391,3 +391,23 @@ func TestPostVariables(t *testing.T) {
 		}
 	}
 }
+
+func TestListVariableForms(t *testing.T) {
+	env, _ := savedEnv(t)
+	for _, query := range []string{
+		"groupBy=status&groupBy=channel",
+		"groupBy=STATUS,%20CHANNEL",
+		`groupBy=%5B%22STATUS%22%2C%22CHANNEL%22%5D`,
+	} {
+		status, _, body := get(t, env, "/saved/DossierStatistics?format=csv&"+query, nil)
+		if status != http.StatusOK {
+			t.Errorf("%s: status = %d\n%s", query, status, body)
+			continue
+		}
+		records := readCSV(t, body)
+		// Three statuses, all online.
+		if len(records) != 4 {
+			t.Errorf("%s: %d records, want a header and 3 groups", query, len(records))
+		}
+	}
+}
