@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"sort"
 	"strings"
 	"testing"
 
@@ -57,5 +58,44 @@ func TestDossierStatisticsArguments(t *testing.T) {
 				t.Errorf("code = %v, want INVALID_ARGUMENT", code)
 			}
 		})
+	}
+}
+
+func TestDossiersOverdueFilter(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	plant := func(code, status, due string, returned any) {
+		testenv.Insert(t, env.DBs.Procedures, "dossiers", map[string]any{
+			"code": code, "procedure_code": "1.001193", "applicant_id": "001085000001", "applicant_name": "Lê Văn Bình",
+			"receiving_commune": "00004", "province_code": "01", "channel": "online", "status": status,
+			"received_at": "2026-11-02T02:00:00Z", "due_at": due, "returned_at": returned,
+		})
+	}
+	// The test clock is 1 December 2026.
+	plant("open-late", "processing", "2026-11-20T10:00:00Z", nil)
+	plant("open-in-time", "processing", "2026-12-10T10:00:00Z", nil)
+	plant("returned-in-time", "returned", "2026-11-20T10:00:00Z", "2026-11-19T08:00:00Z")
+	plant("returned-late", "returned", "2026-11-20T10:00:00Z", "2026-11-21T08:00:00Z")
+	plant("rejected-late", "rejected", "2026-11-20T10:00:00Z", nil)
+
+	codes := func(overdue bool) string {
+		var data struct {
+			Dossiers struct {
+				Edges []struct{ Node struct{ Code string } }
+			}
+		}
+		env.Query(t, `query($overdue: Boolean) { dossiers(filter: { overdue: $overdue }) { edges { node { code } } } }`,
+			map[string]any{"overdue": overdue}).Decode(t, &data)
+		var out []string
+		for _, e := range data.Dossiers.Edges {
+			out = append(out, e.Node.Code)
+		}
+		sort.Strings(out)
+		return strings.Join(out, " ")
+	}
+	if got := codes(true); got != "open-late returned-late" {
+		t.Errorf("overdue dossiers = %q, want open-late returned-late", got)
+	}
+	if got := codes(false); got != "open-in-time rejected-late returned-in-time" {
+		t.Errorf("dossiers not overdue = %q, want open-in-time rejected-late returned-in-time", got)
 	}
 }
