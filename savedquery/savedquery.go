@@ -13,6 +13,7 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -94,6 +95,11 @@ func Load(fsys fs.FS, schema *ast.Schema) (*Registry, error) {
 			return nil, fmt.Errorf("read saved query %s: %w", e.Name(), err)
 		}
 		q, err := parse(schema, e.Name(), string(body))
+		if err != nil && strings.HasPrefix(err.Error(), e.Name()+":") {
+			// Parse and validation errors already start with the file
+			// name and position.
+			return nil, fmt.Errorf("saved query %w", err)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("saved query %s: %w", e.Name(), err)
 		}
@@ -120,7 +126,8 @@ func parse(schema *ast.Schema, file, body string) (*Query, error) {
 		return nil, perr
 	}
 	if errs := validator.Validate(schema, doc); len(errs) > 0 {
-		return nil, errs
+		// The list ends each error with a newline; keep one line per error.
+		return nil, errors.New(strings.TrimSpace(errs.Error()))
 	}
 	if len(doc.Operations) != 1 {
 		return nil, fmt.Errorf("contains %d operations, but each file must contain exactly one named query", len(doc.Operations))
