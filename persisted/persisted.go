@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -145,7 +146,8 @@ func LoadManifest(path string, schema *ast.Schema, ops Operations) error {
 			return fmt.Errorf("persisted-query manifest %s: operation %d (%s): %w", path, i, op.Name, perr)
 		}
 		if errs := validator.Validate(schema, doc); len(errs) > 0 {
-			return fmt.Errorf("persisted-query manifest %s: operation %d (%s): %w", path, i, op.Name, errs)
+			return fmt.Errorf("persisted-query manifest %s: operation %d (%s): %s",
+				path, i, op.Name, strings.TrimSpace(errs.Error()))
 		}
 		ops.Register(op.Body)
 	}
