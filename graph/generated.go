@@ -44,6 +44,7 @@ type ResolverRoot interface {
 	DivorceRegistration() DivorceRegistrationResolver
 	Dossier() DossierResolver
 	DossierConnection() DossierConnectionResolver
+	DossierStatistics() DossierStatisticsResolver
 	Enterprise() EnterpriseResolver
 	EnterprisePerson() EnterprisePersonResolver
 	GuardianshipRegistration() GuardianshipRegistrationResolver
@@ -297,6 +298,25 @@ type ComplexityRoot struct {
 		Status func(childComplexity int) int
 	}
 
+	DossierStatistics struct {
+		AverageProcessingDays func(childComplexity int) int
+		Channel               func(childComplexity int) int
+		Commune               func(childComplexity int) int
+		CommuneCode           func(childComplexity int) int
+		Count                 func(childComplexity int) int
+		Month                 func(childComplexity int) int
+		OnTimeCount           func(childComplexity int) int
+		OnTimeRate            func(childComplexity int) int
+		OverdueCount          func(childComplexity int) int
+		Procedure             func(childComplexity int) int
+		ProcedureCode         func(childComplexity int) int
+		Province              func(childComplexity int) int
+		ProvinceCode          func(childComplexity int) int
+		ReturnedCount         func(childComplexity int) int
+		Sector                func(childComplexity int) int
+		Status                func(childComplexity int) int
+	}
+
 	Enterprise struct {
 		Address        func(childComplexity int) int
 		CharterCapital func(childComplexity int) int
@@ -410,6 +430,12 @@ type ComplexityRoot struct {
 		Status             func(childComplexity int) int
 	}
 
+	ProcedureChange struct {
+		Kind      func(childComplexity int) int
+		On        func(childComplexity int) int
+		Procedure func(childComplexity int) int
+	}
+
 	ProcedureConnection struct {
 		Edges      func(childComplexity int) int
 		PageInfo   func(childComplexity int) int
@@ -438,11 +464,13 @@ type ComplexityRoot struct {
 		Commune           func(childComplexity int, code string) int
 		Discrepancies     func(childComplexity int, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) int
 		Dossier           func(childComplexity int, code string) int
+		DossierStatistics func(childComplexity int, groupBy []model.StatisticsDimension, filter *model.DossierStatisticsFilter) int
 		Dossiers          func(childComplexity int, filter *model.DossierFilter, first *int, after *string) int
 		Enterprise        func(childComplexity int, code string) int
 		Household         func(childComplexity int, code string, purpose *string) int
 		MyAccessLog       func(childComplexity int, first *int, after *string) int
 		Procedure         func(childComplexity int, code string) int
+		ProcedureChanges  func(childComplexity int, from model.Date, to model.Date, sector *string) int
 		Procedures        func(childComplexity int, filter *model.ProcedureFilter, first *int, after *string) int
 		Province          func(childComplexity int, code string) int
 		Provinces         func(childComplexity int) int
@@ -562,6 +590,9 @@ type DossierResolver interface {
 type DossierConnectionResolver interface {
 	TotalCount(ctx context.Context, obj *model.DossierConnection) (int, error)
 }
+type DossierStatisticsResolver interface {
+	Procedure(ctx context.Context, obj *model.DossierStatistics) (*model.Procedure, error)
+}
 type EnterpriseResolver interface {
 	Commune(ctx context.Context, obj *model.Enterprise) (*adminunits.Commune, error)
 
@@ -626,6 +657,8 @@ type QueryResolver interface {
 	Commune(ctx context.Context, code string) (*adminunits.Commune, error)
 	AbolishedCommune(ctx context.Context, code string) (*model.AbolishedCommune, error)
 	Discrepancies(ctx context.Context, communeCode *string, provinceCode *string, kinds []model.DiscrepancyKind, first *int, after *string) (*model.DiscrepancyConnection, error)
+	DossierStatistics(ctx context.Context, groupBy []model.StatisticsDimension, filter *model.DossierStatisticsFilter) ([]*model.DossierStatistics, error)
+	ProcedureChanges(ctx context.Context, from model.Date, to model.Date, sector *string) ([]*model.ProcedureChange, error)
 }
 type RecognitionRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.RecognitionRegistration) (*adminunits.Commune, error)
@@ -1667,6 +1700,103 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.DossierEvent.Status(childComplexity), true
 
+	case "DossierStatistics.averageProcessingDays":
+		if e.ComplexityRoot.DossierStatistics.AverageProcessingDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.AverageProcessingDays(childComplexity), true
+	case "DossierStatistics.channel":
+		if e.ComplexityRoot.DossierStatistics.Channel == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Channel(childComplexity), true
+	case "DossierStatistics.commune":
+		if e.ComplexityRoot.DossierStatistics.Commune == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Commune(childComplexity), true
+	case "DossierStatistics.communeCode":
+		if e.ComplexityRoot.DossierStatistics.CommuneCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.CommuneCode(childComplexity), true
+	case "DossierStatistics.count":
+		if e.ComplexityRoot.DossierStatistics.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Count(childComplexity), true
+	case "DossierStatistics.month":
+		if e.ComplexityRoot.DossierStatistics.Month == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Month(childComplexity), true
+	case "DossierStatistics.onTimeCount":
+		if e.ComplexityRoot.DossierStatistics.OnTimeCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.OnTimeCount(childComplexity), true
+	case "DossierStatistics.onTimeRate":
+		if e.ComplexityRoot.DossierStatistics.OnTimeRate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.OnTimeRate(childComplexity), true
+	case "DossierStatistics.overdueCount":
+		if e.ComplexityRoot.DossierStatistics.OverdueCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.OverdueCount(childComplexity), true
+	case "DossierStatistics.procedure":
+		if e.ComplexityRoot.DossierStatistics.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Procedure(childComplexity), true
+	case "DossierStatistics.procedureCode":
+		if e.ComplexityRoot.DossierStatistics.ProcedureCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.ProcedureCode(childComplexity), true
+	case "DossierStatistics.province":
+		if e.ComplexityRoot.DossierStatistics.Province == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Province(childComplexity), true
+	case "DossierStatistics.provinceCode":
+		if e.ComplexityRoot.DossierStatistics.ProvinceCode == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.ProvinceCode(childComplexity), true
+	case "DossierStatistics.returnedCount":
+		if e.ComplexityRoot.DossierStatistics.ReturnedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.ReturnedCount(childComplexity), true
+	case "DossierStatistics.sector":
+		if e.ComplexityRoot.DossierStatistics.Sector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Sector(childComplexity), true
+	case "DossierStatistics.status":
+		if e.ComplexityRoot.DossierStatistics.Status == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DossierStatistics.Status(childComplexity), true
+
 	case "Enterprise.address":
 		if e.ComplexityRoot.Enterprise.Address == nil {
 			break
@@ -2163,6 +2293,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Procedure.Status(childComplexity), true
 
+	case "ProcedureChange.kind":
+		if e.ComplexityRoot.ProcedureChange.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcedureChange.Kind(childComplexity), true
+	case "ProcedureChange.on":
+		if e.ComplexityRoot.ProcedureChange.On == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcedureChange.On(childComplexity), true
+	case "ProcedureChange.procedure":
+		if e.ComplexityRoot.ProcedureChange.Procedure == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ProcedureChange.Procedure(childComplexity), true
+
 	case "ProcedureConnection.edges":
 		if e.ComplexityRoot.ProcedureConnection.Edges == nil {
 			break
@@ -2314,6 +2463,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Dossier(childComplexity, args["code"].(string)), true
+	case "Query.dossierStatistics":
+		if e.ComplexityRoot.Query.DossierStatistics == nil {
+			break
+		}
+
+		args, err := ec.field_Query_dossierStatistics_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.DossierStatistics(childComplexity, args["groupBy"].([]model.StatisticsDimension), args["filter"].(*model.DossierStatisticsFilter)), true
 	case "Query.dossiers":
 		if e.ComplexityRoot.Query.Dossiers == nil {
 			break
@@ -2370,6 +2530,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Procedure(childComplexity, args["code"].(string)), true
+	case "Query.procedureChanges":
+		if e.ComplexityRoot.Query.ProcedureChanges == nil {
+			break
+		}
+
+		args, err := ec.field_Query_procedureChanges_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.ProcedureChanges(childComplexity, args["from"].(model.Date), args["to"].(model.Date), args["sector"].(*string)), true
 	case "Query.procedures":
 		if e.ComplexityRoot.Query.Procedures == nil {
 			break
@@ -2527,6 +2698,7 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 			graphql.NewInputUnmarshaler("AuditTrailFilter", ec.unmarshalInputAuditTrailFilter),
 			graphql.NewInputUnmarshaler("CitizenFilter", ec.unmarshalInputCitizenFilter),
 			graphql.NewInputUnmarshaler("DossierFilter", ec.unmarshalInputDossierFilter),
+			graphql.NewInputUnmarshaler("DossierStatisticsFilter", ec.unmarshalInputDossierStatisticsFilter),
 			graphql.NewInputUnmarshaler("ProcedureFilter", ec.unmarshalInputProcedureFilter),
 		)
 	}
@@ -2771,6 +2943,133 @@ type Query {
     "Return the discrepancies after this cursor."
     after: String
   ): DiscrepancyConnection!
+
+  """
+  Dossier statistics grouped by one or more dimensions, computed in the
+  procedures source. Groups are ordered by the dimensions in the order given.
+  They carry counts and rates only, never a dossier or an applicant.
+  At most 10,000 groups are returned; a finer grouping fails and asks for a
+  narrower filter.
+  """
+  dossierStatistics(
+    "The dimensions to group by, at least one, each at most once."
+    groupBy: [StatisticsDimension!]!
+    "Which dossiers to count. Omit it to count all dossiers."
+    filter: DossierStatisticsFilter
+  ): [DossierStatistics!]!
+
+  """
+  The procedures of the national catalogue issued, amended or abolished in a
+  period, ordered by date, then code. A procedure with several events in the
+  period appears once per event.
+  """
+  procedureChanges(
+    "The first day of the period."
+    from: Date!
+    "The day after the period: changes on this day are not included."
+    to: Date!
+    "Only procedures of this sector, exactly as the catalogue spells it."
+    sector: String
+  ): [ProcedureChange!]!
+}
+
+# ---------------------------------------------------------------------------
+# Reports
+# ---------------------------------------------------------------------------
+
+"A dimension by which dossier statistics are grouped."
+enum StatisticsDimension {
+  "The province that received the dossier."
+  PROVINCE
+  "The commune that received the dossier."
+  COMMUNE
+  "The procedure applied for."
+  PROCEDURE
+  "The procedure's sector (lĩnh vực)."
+  SECTOR
+  "The dossier's current status."
+  STATUS
+  "The channel through which the dossier was submitted."
+  CHANNEL
+  "The month of reception, in Vietnam time (UTC+7)."
+  MONTH
+}
+
+"Which dossiers statistics count. Fields combine with AND."
+input DossierStatisticsFilter {
+  "Only dossiers received in this 2-digit province."
+  provinceCode: ID
+  "Only dossiers received by this 5-digit commune."
+  communeCode: ID
+  "Only dossiers received at or after this instant."
+  receivedFrom: DateTime
+  "Only dossiers received before this instant."
+  receivedTo: DateTime
+}
+
+"""
+Counts over one group of dossiers. Only the fields of the grouped dimensions
+are set; the others are null.
+"""
+type DossierStatistics {
+  "The receiving province's code, when grouped by PROVINCE."
+  provinceCode: ID
+  "The receiving province, when grouped by PROVINCE and the code is in force."
+  province: Province
+  "The receiving commune's code, when grouped by COMMUNE."
+  communeCode: ID
+  "The receiving commune, when grouped by COMMUNE and the code is in force."
+  commune: Commune
+  "The procedure code, when grouped by PROCEDURE."
+  procedureCode: ID
+  "The procedure, when grouped by PROCEDURE and the catalogue has the code."
+  procedure: Procedure
+  "The sector, when grouped by SECTOR; empty for procedures missing from the catalogue."
+  sector: String
+  "The status, when grouped by STATUS."
+  status: DossierStatus
+  "The channel, when grouped by CHANNEL."
+  channel: Channel
+  "The month of reception as ` + "`" + `YYYY-MM` + "`" + ` in Vietnam time, when grouped by MONTH."
+  month: String
+  "The number of dossiers in the group."
+  count: Int!
+  "The number of dossiers whose result was returned to the applicant."
+  returnedCount: Int!
+  "The number of returned dossiers whose result was returned by the due time."
+  onTimeCount: Int!
+  "` + "`" + `onTimeCount / returnedCount` + "`" + `, from 0 to 1, or null when none was returned."
+  onTimeRate: Float
+  """
+  The number of overdue dossiers: returned after the due time, or still open
+  past it. Rejected and withdrawn dossiers are never overdue.
+  """
+  overdueCount: Int!
+  """
+  The average time from reception to completion in calendar days, over the
+  dossiers with a result, or null when none has one.
+  """
+  averageProcessingDays: Float
+}
+
+"What happened to a procedure in the national catalogue."
+enum ProcedureChangeKind {
+  "Newly issued (ban hành mới)."
+  ISSUED
+  "Amended (sửa đổi, bổ sung)."
+  AMENDED
+  "Abolished (bãi bỏ)."
+  ABOLISHED
+}
+
+"A change of the national procedure catalogue."
+type ProcedureChange {
+  "What happened."
+  kind: ProcedureChangeKind!
+  "The day it took effect in the catalogue."
+  on: Date!
+  "The procedure as the catalogue holds it now."
+  procedure: Procedure!
 }
 
 """
@@ -2814,6 +3113,11 @@ input DossierFilter {
   receivedFrom: DateTime
   "Only dossiers received before this instant."
   receivedTo: DateTime
+  """
+  Only overdue dossiers when true (returned after the due time, or still
+  open past it), only dossiers that are not overdue when false.
+  """
+  overdue: Boolean
 }
 
 "Where a page of a connection starts and ends."
@@ -4383,6 +4687,44 @@ func (ec *executionContext) childFields_DossierEvent(ctx context.Context, field 
 	return nil, fmt.Errorf("no field named %q was found under type DossierEvent", field.Name)
 }
 
+func (ec *executionContext) childFields_DossierStatistics(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "provinceCode":
+		return ec.fieldContext_DossierStatistics_provinceCode(ctx, field)
+	case "province":
+		return ec.fieldContext_DossierStatistics_province(ctx, field)
+	case "communeCode":
+		return ec.fieldContext_DossierStatistics_communeCode(ctx, field)
+	case "commune":
+		return ec.fieldContext_DossierStatistics_commune(ctx, field)
+	case "procedureCode":
+		return ec.fieldContext_DossierStatistics_procedureCode(ctx, field)
+	case "procedure":
+		return ec.fieldContext_DossierStatistics_procedure(ctx, field)
+	case "sector":
+		return ec.fieldContext_DossierStatistics_sector(ctx, field)
+	case "status":
+		return ec.fieldContext_DossierStatistics_status(ctx, field)
+	case "channel":
+		return ec.fieldContext_DossierStatistics_channel(ctx, field)
+	case "month":
+		return ec.fieldContext_DossierStatistics_month(ctx, field)
+	case "count":
+		return ec.fieldContext_DossierStatistics_count(ctx, field)
+	case "returnedCount":
+		return ec.fieldContext_DossierStatistics_returnedCount(ctx, field)
+	case "onTimeCount":
+		return ec.fieldContext_DossierStatistics_onTimeCount(ctx, field)
+	case "onTimeRate":
+		return ec.fieldContext_DossierStatistics_onTimeRate(ctx, field)
+	case "overdueCount":
+		return ec.fieldContext_DossierStatistics_overdueCount(ctx, field)
+	case "averageProcessingDays":
+		return ec.fieldContext_DossierStatistics_averageProcessingDays(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DossierStatistics", field.Name)
+}
+
 func (ec *executionContext) childFields_Enterprise(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "code":
@@ -4607,6 +4949,18 @@ func (ec *executionContext) childFields_Procedure(ctx context.Context, field gra
 		return ec.fieldContext_Procedure_dossiers(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Procedure", field.Name)
+}
+
+func (ec *executionContext) childFields_ProcedureChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_ProcedureChange_kind(ctx, field)
+	case "on":
+		return ec.fieldContext_ProcedureChange_on(ctx, field)
+	case "procedure":
+		return ec.fieldContext_ProcedureChange_procedure(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ProcedureChange", field.Name)
 }
 
 func (ec *executionContext) childFields_ProcedureConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5051,6 +5405,28 @@ func (ec *executionContext) field_Query_discrepancies_args(ctx context.Context, 
 	return args, nil
 }
 
+func (ec *executionContext) field_Query_dossierStatistics_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "groupBy",
+		func(ctx context.Context, v any) ([]model.StatisticsDimension, error) {
+			return ec.unmarshalNStatisticsDimension2ᚕlienthongᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["groupBy"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "filter",
+		func(ctx context.Context, v any) (*model.DossierStatisticsFilter, error) {
+			return ec.unmarshalODossierStatisticsFilter2ᚖlienthongᚋgraphᚋmodelᚐDossierStatisticsFilter(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["filter"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Query_dossier_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -5150,6 +5526,36 @@ func (ec *executionContext) field_Query_myAccessLog_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["after"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_procedureChanges_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (model.Date, error) {
+			return ec.unmarshalNDate2lienthongᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (model.Date, error) {
+			return ec.unmarshalNDate2lienthongᚋgraphᚋmodelᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "sector",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["sector"] = arg2
 	return args, nil
 }
 
@@ -9635,6 +10041,401 @@ func (ec *executionContext) fieldContext_DossierEvent_note(_ context.Context, fi
 	return graphql.NewScalarFieldContext("DossierEvent", field, false, false, "String")
 }
 
+func (ec *executionContext) _DossierStatistics_provinceCode(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_provinceCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProvinceCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_provinceCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DossierStatistics_province(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_province(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Province, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *adminunits.Province) graphql.Marshaler {
+			return ec.marshalOProvince2ᚖlienthongᚋsourcesᚋadminunitsᚐProvince(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_province(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DossierStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Province(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DossierStatistics_communeCode(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_communeCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CommuneCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_communeCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DossierStatistics_commune(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_commune(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Commune, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *adminunits.Commune) graphql.Marshaler {
+			return ec.marshalOCommune2ᚖlienthongᚋsourcesᚋadminunitsᚐCommune(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_commune(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DossierStatistics",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Commune(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DossierStatistics_procedureCode(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_procedureCode(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProcedureCode, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_procedureCode(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "ID")
+}
+
+func (ec *executionContext) _DossierStatistics_procedure(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_procedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.DossierStatistics().Procedure(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Procedure) graphql.Marshaler {
+			return ec.marshalOProcedure2ᚖlienthongᚋgraphᚋmodelᚐProcedure(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_procedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "DossierStatistics",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Procedure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _DossierStatistics_sector(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_sector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_sector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "String")
+}
+
+func (ec *executionContext) _DossierStatistics_status(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_status(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Status, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.DossierStatus) graphql.Marshaler {
+			return ec.marshalODossierStatus2ᚖlienthongᚋgraphᚋmodelᚐDossierStatus(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "DossierStatus")
+}
+
+func (ec *executionContext) _DossierStatistics_channel(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_channel(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Channel, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Channel) graphql.Marshaler {
+			return ec.marshalOChannel2ᚖlienthongᚋgraphᚋmodelᚐChannel(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Channel")
+}
+
+func (ec *executionContext) _DossierStatistics_month(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_month(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Month, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_month(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "String")
+}
+
+func (ec *executionContext) _DossierStatistics_count(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierStatistics_returnedCount(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_returnedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ReturnedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_returnedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierStatistics_onTimeCount(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_onTimeCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_onTimeCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierStatistics_onTimeRate(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_onTimeRate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OnTimeRate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_onTimeRate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Float")
+}
+
+func (ec *executionContext) _DossierStatistics_overdueCount(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_overdueCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OverdueCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_overdueCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DossierStatistics_averageProcessingDays(ctx context.Context, field graphql.CollectedField, obj *model.DossierStatistics) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DossierStatistics_averageProcessingDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageProcessingDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DossierStatistics_averageProcessingDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DossierStatistics", field, false, false, "Float")
+}
+
 func (ec *executionContext) _Enterprise_code(ctx context.Context, field graphql.CollectedField, obj *model.Enterprise) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11658,6 +12459,84 @@ func (ec *executionContext) fieldContext_Procedure_dossiers(ctx context.Context,
 	return fc, nil
 }
 
+func (ec *executionContext) _ProcedureChange_kind(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcedureChange_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.ProcedureChangeKind) graphql.Marshaler {
+			return ec.marshalNProcedureChangeKind2lienthongᚋgraphᚋmodelᚐProcedureChangeKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcedureChange_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcedureChange", field, false, false, "ProcedureChangeKind")
+}
+
+func (ec *executionContext) _ProcedureChange_on(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcedureChange_on(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.On, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalNDate2lienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcedureChange_on(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ProcedureChange", field, false, false, "Date")
+}
+
+func (ec *executionContext) _ProcedureChange_procedure(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureChange) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ProcedureChange_procedure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Procedure, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Procedure) graphql.Marshaler {
+			return ec.marshalNProcedure2ᚖlienthongᚋgraphᚋmodelᚐProcedure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ProcedureChange_procedure(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "ProcedureChange",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Procedure(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _ProcedureConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.ProcedureConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12654,6 +13533,94 @@ func (ec *executionContext) fieldContext_Query_discrepancies(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_discrepancies_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_dossierStatistics(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_dossierStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().DossierStatistics(ctx, fc.Args["groupBy"].([]model.StatisticsDimension), fc.Args["filter"].(*model.DossierStatisticsFilter))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DossierStatistics) graphql.Marshaler {
+			return ec.marshalNDossierStatistics2ᚕᚖlienthongᚋgraphᚋmodelᚐDossierStatisticsᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_dossierStatistics(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DossierStatistics(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_dossierStatistics_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_procedureChanges(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_procedureChanges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().ProcedureChanges(ctx, fc.Args["from"].(model.Date), fc.Args["to"].(model.Date), fc.Args["sector"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.ProcedureChange) graphql.Marshaler {
+			return ec.marshalNProcedureChange2ᚕᚖlienthongᚋgraphᚋmodelᚐProcedureChangeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_procedureChanges(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ProcedureChange(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_procedureChanges_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -14352,7 +15319,7 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 		asMap[k] = v
 	}
 
-	fieldsInOrder := [...]string{"status", "procedureCode", "communeCode", "provinceCode", "receivedFrom", "receivedTo"}
+	fieldsInOrder := [...]string{"status", "procedureCode", "communeCode", "provinceCode", "receivedFrom", "receivedTo", "overdue"}
 	for _, k := range fieldsInOrder {
 		v, ok := asMap[k]
 		if !ok {
@@ -14401,6 +15368,13 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 				return it, err
 			}
 			it.ReceivedTo = data
+		case "overdue":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("overdue"))
+			data, err := ec.unmarshalOBoolean2ᚖbool(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Overdue = data
 		}
 	}
 	return it, nil
@@ -14415,6 +15389,69 @@ func (ec *executionContext) unmarshalInputDossierFilter(ctx context.Context, obj
 func UnmarshalDossierFilter(ctx context.Context, raw any) (model.DossierFilter, error) {
 	var out model.DossierFilter
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierFilter", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputDossierStatisticsFilter(ctx context.Context, obj any) (model.DossierStatisticsFilter, error) {
+	var it model.DossierStatisticsFilter
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"provinceCode", "communeCode", "receivedFrom", "receivedTo"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "provinceCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("provinceCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ProvinceCode = data
+		case "communeCode":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("communeCode"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.CommuneCode = data
+		case "receivedFrom":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedFrom"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedFrom = data
+		case "receivedTo":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("receivedTo"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ReceivedTo = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalDossierStatisticsFilter unmarshals raw into the DossierStatisticsFilter input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalDossierStatisticsFilter(ctx context.Context, raw any) (model.DossierStatisticsFilter, error) {
+	var out model.DossierStatisticsFilter
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "DossierStatisticsFilter", raw, &out)
 	return out, err
 }
 
@@ -16067,6 +17104,115 @@ func (ec *executionContext) _DossierEvent(ctx context.Context, sel ast.Selection
 	return out
 }
 
+var dossierStatisticsImplementors = []string{"DossierStatistics"}
+
+func (ec *executionContext) _DossierStatistics(ctx context.Context, sel ast.SelectionSet, obj *model.DossierStatistics) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, dossierStatisticsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DossierStatistics")
+		case "provinceCode":
+			out.Values[i] = ec._DossierStatistics_provinceCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "province":
+			out.Values[i] = ec._DossierStatistics_province(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "communeCode":
+			out.Values[i] = ec._DossierStatistics_communeCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "commune":
+			out.Values[i] = ec._DossierStatistics_commune(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "procedureCode":
+			out.Values[i] = ec._DossierStatistics_procedureCode(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "procedure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DossierStatistics_procedure(ctx, field, obj)
+				})
+		case "sector":
+			out.Values[i] = ec._DossierStatistics_sector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "status":
+			out.Values[i] = ec._DossierStatistics_status(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "channel":
+			out.Values[i] = ec._DossierStatistics_channel(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "month":
+			out.Values[i] = ec._DossierStatistics_month(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "count":
+			out.Values[i] = ec._DossierStatistics_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "returnedCount":
+			out.Values[i] = ec._DossierStatistics_returnedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTimeCount":
+			out.Values[i] = ec._DossierStatistics_onTimeCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "onTimeRate":
+			out.Values[i] = ec._DossierStatistics_onTimeRate(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "overdueCount":
+			out.Values[i] = ec._DossierStatistics_overdueCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "averageProcessingDays":
+			out.Values[i] = ec._DossierStatistics_averageProcessingDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var enterpriseImplementors = []string{"Enterprise"}
 
 func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSet, obj *model.Enterprise) graphql.Marshaler {
@@ -16794,6 +17940,49 @@ func (ec *executionContext) _Procedure(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var procedureChangeImplementors = []string{"ProcedureChange"}
+
+func (ec *executionContext) _ProcedureChange(ctx context.Context, sel ast.SelectionSet, obj *model.ProcedureChange) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, procedureChangeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ProcedureChange")
+		case "kind":
+			out.Values[i] = ec._ProcedureChange_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "on":
+			out.Values[i] = ec._ProcedureChange_on(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "procedure":
+			out.Values[i] = ec._ProcedureChange_procedure(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var procedureConnectionImplementors = []string{"ProcedureConnection"}
 
 func (ec *executionContext) _ProcedureConnection(ctx context.Context, sel ast.SelectionSet, obj *model.ProcedureConnection) graphql.Marshaler {
@@ -17051,6 +18240,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_discrepancies(ctx, field)
+				})
+		case "dossierStatistics":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_dossierStatistics(ctx, field)
+				})
+		case "procedureChanges":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_procedureChanges(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -18125,6 +19326,30 @@ func (ec *executionContext) marshalNDossierEvent2ᚖlienthongᚋgraphᚋmodelᚐ
 	return ec._DossierEvent(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDossierStatistics2ᚕᚖlienthongᚋgraphᚋmodelᚐDossierStatisticsᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DossierStatistics) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDossierStatistics2ᚖlienthongᚋgraphᚋmodelᚐDossierStatistics(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDossierStatistics2ᚖlienthongᚋgraphᚋmodelᚐDossierStatistics(ctx context.Context, sel ast.SelectionSet, v *model.DossierStatistics) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DossierStatistics!")
+		return graphql.Null
+	}
+	return ec._DossierStatistics(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDossierStatus2lienthongᚋgraphᚋmodelᚐDossierStatus(ctx context.Context, v any) (model.DossierStatus, error) {
 	var res model.DossierStatus
 	err := res.UnmarshalGQL(v)
@@ -18455,6 +19680,40 @@ func (ec *executionContext) marshalNProcedure2ᚖlienthongᚋgraphᚋmodelᚐPro
 	return ec._Procedure(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNProcedureChange2ᚕᚖlienthongᚋgraphᚋmodelᚐProcedureChangeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.ProcedureChange) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNProcedureChange2ᚖlienthongᚋgraphᚋmodelᚐProcedureChange(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNProcedureChange2ᚖlienthongᚋgraphᚋmodelᚐProcedureChange(ctx context.Context, sel ast.SelectionSet, v *model.ProcedureChange) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ProcedureChange!")
+		return graphql.Null
+	}
+	return ec._ProcedureChange(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNProcedureChangeKind2lienthongᚋgraphᚋmodelᚐProcedureChangeKind(ctx context.Context, v any) (model.ProcedureChangeKind, error) {
+	var res model.ProcedureChangeKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNProcedureChangeKind2lienthongᚋgraphᚋmodelᚐProcedureChangeKind(ctx context.Context, sel ast.SelectionSet, v model.ProcedureChangeKind) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) marshalNProcedureConnection2ᚖlienthongᚋgraphᚋmodelᚐProcedureConnection(ctx context.Context, sel ast.SelectionSet, v *model.ProcedureConnection) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "ProcedureConnection!")
@@ -18638,6 +19897,46 @@ func (ec *executionContext) marshalNSourceSystem2ᚕlienthongᚋgraphᚋmodelᚐ
 		fc := graphql.GetFieldContext(ctx)
 		fc.Result = &v[i]
 		return ec.marshalNSourceSystem2lienthongᚋgraphᚋmodelᚐSourceSystem(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) unmarshalNStatisticsDimension2lienthongᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, v any) (model.StatisticsDimension, error) {
+	var res model.StatisticsDimension
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNStatisticsDimension2lienthongᚋgraphᚋmodelᚐStatisticsDimension(ctx context.Context, sel ast.SelectionSet, v model.StatisticsDimension) graphql.Marshaler {
+	return v
+}
+
+func (ec *executionContext) unmarshalNStatisticsDimension2ᚕlienthongᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx context.Context, v any) ([]model.StatisticsDimension, error) {
+	vSlice := graphql.CoerceList(v)
+	var err error
+	res := make([]model.StatisticsDimension, len(vSlice))
+	for i := range vSlice {
+		ctx := graphql.WithPathContext(ctx, graphql.NewPathWithIndex(i))
+		res[i], err = ec.unmarshalNStatisticsDimension2lienthongᚋgraphᚋmodelᚐStatisticsDimension(ctx, vSlice[i])
+		if err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+func (ec *executionContext) marshalNStatisticsDimension2ᚕlienthongᚋgraphᚋmodelᚐStatisticsDimensionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StatisticsDimension) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStatisticsDimension2lienthongᚋgraphᚋmodelᚐStatisticsDimension(ctx, sel, v[i])
 	})
 
 	for _, e := range ret {
@@ -18893,6 +20192,22 @@ func (ec *executionContext) marshalOBusinessHousehold2ᚖlienthongᚋgraphᚋmod
 	return ec._BusinessHousehold(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOChannel2ᚖlienthongᚋgraphᚋmodelᚐChannel(ctx context.Context, v any) (*model.Channel, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Channel)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChannel2ᚖlienthongᚋgraphᚋmodelᚐChannel(ctx context.Context, sel ast.SelectionSet, v *model.Channel) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
+}
+
 func (ec *executionContext) marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx context.Context, sel ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -19003,6 +20318,14 @@ func (ec *executionContext) unmarshalODossierFilter2ᚖlienthongᚋgraphᚋmodel
 		return nil, nil
 	}
 	res, err := ec.unmarshalInputDossierFilter(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) unmarshalODossierStatisticsFilter2ᚖlienthongᚋgraphᚋmodelᚐDossierStatisticsFilter(ctx context.Context, v any) (*model.DossierStatisticsFilter, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := ec.unmarshalInputDossierStatisticsFilter(ctx, v)
 	return &res, graphql.ErrorOnPath(ctx, err)
 }
 

@@ -2,6 +2,7 @@ package resolvers
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -134,6 +135,10 @@ func (r *Resolver) listDossiers(ctx context.Context, filter *model.DossierFilter
 	}
 	if err := scopeDossierFilter(ctx, &f); err != nil {
 		return nil, err
+	}
+	if filter != nil && filter.Overdue != nil {
+		f.Overdue = strconv.FormatBool(*filter.Overdue)
+		f.Now = r.Now().UTC().Format(time.RFC3339)
 	}
 	var cursor *procedures.DossierCursor
 	if after != nil {

@@ -358,6 +358,11 @@ func (r *dossierConnectionResolver) TotalCount(ctx context.Context, obj *model.D
 	return obj.Count(ctx)
 }
 
+// Procedure is the resolver for the procedure field.
+func (r *dossierStatisticsResolver) Procedure(ctx context.Context, obj *model.DossierStatistics) (*model.Procedure, error) {
+	return statisticsProcedure(ctx, obj)
+}
+
 // Commune is the resolver for the commune field.
 func (r *enterpriseResolver) Commune(ctx context.Context, obj *model.Enterprise) (*adminunits.Commune, error) {
 	return r.commune(obj.CommuneCode), nil
@@ -669,6 +674,16 @@ func (r *queryResolver) Discrepancies(ctx context.Context, communeCode *string, 
 	return r.discrepancyReport(ctx, communeCode, provinceCode, kinds, first, after)
 }
 
+// DossierStatistics is the resolver for the dossierStatistics field.
+func (r *queryResolver) DossierStatistics(ctx context.Context, groupBy []model.StatisticsDimension, filter *model.DossierStatisticsFilter) ([]*model.DossierStatistics, error) {
+	return r.dossierStatistics(ctx, groupBy, filter)
+}
+
+// ProcedureChanges is the resolver for the procedureChanges field.
+func (r *queryResolver) ProcedureChanges(ctx context.Context, from model.Date, to model.Date, sector *string) ([]*model.ProcedureChange, error) {
+	return r.procedureChanges(ctx, from, to, sector)
+}
+
 // RegisteringCommune is the resolver for the registeringCommune field.
 func (r *recognitionRegistrationResolver) RegisteringCommune(ctx context.Context, obj *model.RecognitionRegistration) (*adminunits.Commune, error) {
 	return r.commune(obj.RegisteringCommuneCode), nil
@@ -747,6 +762,11 @@ func (r *Resolver) DossierConnection() graph.DossierConnectionResolver {
 	return &dossierConnectionResolver{r}
 }
 
+// DossierStatistics returns graph.DossierStatisticsResolver implementation.
+func (r *Resolver) DossierStatistics() graph.DossierStatisticsResolver {
+	return &dossierStatisticsResolver{r}
+}
+
 // Enterprise returns graph.EnterpriseResolver implementation.
 func (r *Resolver) Enterprise() graph.EnterpriseResolver { return &enterpriseResolver{r} }
 
@@ -815,6 +835,7 @@ type (
 	divorceRegistrationResolver       struct{ *Resolver }
 	dossierResolver                   struct{ *Resolver }
 	dossierConnectionResolver         struct{ *Resolver }
+	dossierStatisticsResolver         struct{ *Resolver }
 	enterpriseResolver                struct{ *Resolver }
 	enterprisePersonResolver          struct{ *Resolver }
 	guardianshipRegistrationResolver  struct{ *Resolver }

@@ -25,7 +25,9 @@ import (
 	"lienthong/auth"
 	"lienthong/graph"
 	"lienthong/loaders"
+	"lienthong/persisted"
 	"lienthong/resolvers"
+	"lienthong/savedquery"
 	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
 	"lienthong/sqldb"
@@ -63,6 +65,17 @@ type Config struct {
 	// Audit receives an entry for every read of a citizen's personal data.
 	// When nil, reads are not audited: use that for benchmarks only.
 	Audit *audit.Store
+	// SavedQueries are served at /saved when set.
+	SavedQueries *savedquery.Registry
+	// APQCache stores the queries of Apollo's automatic persisted queries;
+	// an in-memory LRU of 1,000 queries when nil.
+	APQCache graphql.Cache[string]
+	// Registered are operations known in advance, such as those of a
+	// persisted-query manifest. Clients may send their hash alone.
+	Registered persisted.Operations
+	// AllowList rejects every operation that is neither a saved query nor
+	// registered.
+	AllowList bool
 }
 
 // New returns the HTTP handler of the API.
@@ -107,6 +120,8 @@ func New(cfg Config) http.Handler {
 	if cfg.Audit != nil {
 		gql.Use(auditExtension{store: cfg.Audit, units: cfg.Units, log: cfg.Logger, now: cfg.Now})
 	}
+
+	usePersistedQueries(gql, cfg)
 	gql.AroundFields(touchScheduler)
 	gql.SetErrorPresenter(presentError(cfg.Logger))
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
@@ -115,6 +130,9 @@ func New(cfg Config) http.Handler {
 	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
 	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
 	mux.Handle("/graphql", withRequest(api))
+	if cfg.SavedQueries != nil {
+		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
+	}
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)

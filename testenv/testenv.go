@@ -66,6 +66,9 @@ type Options struct {
 	GraphiQL http.Handler
 	// APIKeysFile is passed to the credential verifier.
 	APIKeysFile string
+	// Configure, when set, changes the server configuration before the
+	// server starts, such as to add saved queries.
+	Configure func(*server.Config)
 }
 
 // The engines New can build the sources on.
@@ -140,7 +143,7 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		t.Fatalf("credential verifier: %v", err)
 	}
 
-	handler := server.New(server.Config{
+	cfg := server.Config{
 		Stores: loaders.Stores{
 			Population:  population.New(dbs.Population),
 			CivilStatus: civilstatus.New(dbs.CivilStatus),
@@ -157,8 +160,11 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		GraphiQLPage:     opts.GraphiQL,
 		Auth:             verifier,
 		Audit:            env.Audit,
-	})
-	env.Server = httptest.NewServer(handler)
+	}
+	if opts.Configure != nil {
+		opts.Configure(&cfg)
+	}
+	env.Server = httptest.NewServer(server.New(cfg))
 	t.Cleanup(env.Server.Close)
 	return env
 }

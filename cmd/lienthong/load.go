@@ -26,6 +26,7 @@ type loadFlags struct {
 	workload    string
 	timeout     time.Duration
 	seed        uint64
+	token       string
 }
 
 // maxLoadDuration bounds a run, so that a mistyped duration cannot leave a
@@ -49,6 +50,8 @@ func load(ctx context.Context, args []string) error {
 		"operation to send: mix, "+strings.Join(workloadNames(), ", "))
 	durationVar(fs, &f.timeout, "timeout", 10*time.Second, "time limit of one request")
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed that picks dossier codes and names")
+	stringVar(fs, &f.token, "token", "",
+		"bearer token sent with every request, such as the output of lienthong token -role central-officer")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -65,6 +68,7 @@ func load(ctx context.Context, args []string) error {
 		},
 	}
 	defer client.CloseIdleConnections()
+	withBearer(client, f.token)
 
 	mix, err := f.mix()
 	if err != nil {
@@ -335,4 +339,28 @@ func inspect(status int, raw []byte, s *sample) {
 	case status != http.StatusOK:
 		s.err = fmt.Errorf("server returned status %d", status)
 	}
+}
+
+// withBearer makes client send token as a bearer credential on every
+// request; personal data needs one. An empty token changes nothing.
+func withBearer(client *http.Client, token string) {
+	if token == "" {
+		return
+	}
+	next := client.Transport
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	client.Transport = bearerTransport{token: token, next: next}
+}
+
+type bearerTransport struct {
+	token string
+	next  http.RoundTripper
+}
+
+func (b bearerTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+b.token)
+	return b.next.RoundTrip(req)
 }

@@ -45,6 +45,7 @@ func TestLoadDrivesEveryWorkload(t *testing.T) {
 	flags := loadFlags{url: env.Server.URL + "/graphql", concurrency: 2, duration: 300 * time.Millisecond,
 		workload: "mix", timeout: 5 * time.Second, seed: 1}
 	client := env.Server.Client()
+	withBearer(client, testenv.CentralToken(t))
 	codes, err := flags.dossierCodes(context.Background(), client, defaultMix)
 	if err != nil {
 		t.Fatal(err)

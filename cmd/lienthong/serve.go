@@ -16,6 +16,7 @@ import (
 	"lienthong/baseline"
 	"lienthong/demo"
 	"lienthong/loaders"
+	"lienthong/persisted"
 	"lienthong/server"
 	"lienthong/server/graphiql"
 	"lienthong/sources"
@@ -42,6 +43,7 @@ type serveFlags struct {
 	rawBaseline      bool
 	pprofAddr        string
 	access           accessFlags
+	persisted        persistedFlags
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -70,6 +72,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
 	f.access.register(fs)
+	f.persisted.register(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
@@ -82,6 +85,7 @@ type App struct {
 	listener net.Listener
 	grace    time.Duration
 	profiler *profiler
+	apq      *persisted.RedisCache
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -153,6 +157,13 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		Procedures:  procedures.New(dbs.Procedures),
 	}
 	units := adminunits.MustLoad()
+	setup, err := f.persisted.build(ctx, log)
+	if err != nil {
+		app.Close()
+		return nil, err
+	}
+	app.apq = setup.redis
+
 	app.handler = server.New(server.Config{
 		Stores:           stores,
 		Units:            units,
@@ -165,6 +176,10 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		CORSOrigins:      corsOrigins,
 		Auth:             access.verifier,
 		Audit:            access.audit,
+		SavedQueries:     setup.saved,
+		APQCache:         setup.cache,
+		Registered:       setup.registered,
+		AllowList:        f.persisted.allowList,
 	})
 
 	if f.rawBaseline {
@@ -290,6 +305,9 @@ func (a *App) Close() error {
 	}
 	if a.listener != nil && a.server == nil {
 		a.listener.Close()
+	}
+	if a.apq != nil {
+		a.apq.Close()
 	}
 	err := a.dbs.Close()
 	if a.audit != nil {

@@ -1,10 +1,11 @@
 package model
 
 import (
-	"fmt"
 	"io"
 	"strconv"
 	"time"
+
+	"lienthong/apierr"
 )
 
 // Date is a calendar date in ISO 8601 form, YYYY-MM-DD, as the sources
@@ -20,10 +21,10 @@ func (d Date) MarshalGQL(w io.Writer) {
 func (d *Date) UnmarshalGQL(v any) error {
 	s, ok := v.(string)
 	if !ok {
-		return fmt.Errorf("invalid Date %v: must be a string such as \"2025-07-01\"", v)
+		return apierr.Invalid("invalid Date %v: must be a string such as \"2025-07-01\"", v)
 	}
 	if _, err := time.Parse(time.DateOnly, s); err != nil {
-		return fmt.Errorf("invalid Date %q: must be YYYY-MM-DD, such as \"2025-07-01\"", s)
+		return apierr.Invalid("invalid Date %q: must be YYYY-MM-DD, such as \"2025-07-01\"", s)
 	}
 	*d = Date(s)
 	return nil

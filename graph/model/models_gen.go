@@ -167,6 +167,60 @@ type DossierFilter struct {
 	ReceivedFrom *time.Time `json:"receivedFrom,omitempty"`
 	// Only dossiers received before this instant.
 	ReceivedTo *time.Time `json:"receivedTo,omitempty"`
+	// Only overdue dossiers when true (returned after the due time, or still
+	// open past it), only dossiers that are not overdue when false.
+	Overdue *bool `json:"overdue,omitempty"`
+}
+
+// Counts over one group of dossiers. Only the fields of the grouped dimensions
+// are set; the others are null.
+type DossierStatistics struct {
+	// The receiving province's code, when grouped by PROVINCE.
+	ProvinceCode *string `json:"provinceCode,omitempty"`
+	// The receiving province, when grouped by PROVINCE and the code is in force.
+	Province *adminunits.Province `json:"province,omitempty"`
+	// The receiving commune's code, when grouped by COMMUNE.
+	CommuneCode *string `json:"communeCode,omitempty"`
+	// The receiving commune, when grouped by COMMUNE and the code is in force.
+	Commune *adminunits.Commune `json:"commune,omitempty"`
+	// The procedure code, when grouped by PROCEDURE.
+	ProcedureCode *string `json:"procedureCode,omitempty"`
+	// The procedure, when grouped by PROCEDURE and the catalogue has the code.
+	Procedure *Procedure `json:"procedure,omitempty"`
+	// The sector, when grouped by SECTOR; empty for procedures missing from the catalogue.
+	Sector *string `json:"sector,omitempty"`
+	// The status, when grouped by STATUS.
+	Status *DossierStatus `json:"status,omitempty"`
+	// The channel, when grouped by CHANNEL.
+	Channel *Channel `json:"channel,omitempty"`
+	// The month of reception as `YYYY-MM` in Vietnam time, when grouped by MONTH.
+	Month *string `json:"month,omitempty"`
+	// The number of dossiers in the group.
+	Count int `json:"count"`
+	// The number of dossiers whose result was returned to the applicant.
+	ReturnedCount int `json:"returnedCount"`
+	// The number of returned dossiers whose result was returned by the due time.
+	OnTimeCount int `json:"onTimeCount"`
+	// `onTimeCount / returnedCount`, from 0 to 1, or null when none was returned.
+	OnTimeRate *float64 `json:"onTimeRate,omitempty"`
+	// The number of overdue dossiers: returned after the due time, or still open
+	// past it. Rejected and withdrawn dossiers are never overdue.
+	OverdueCount int `json:"overdueCount"`
+	// The average time from reception to completion in calendar days, over the
+	// dossiers with a result, or null when none has one.
+	AverageProcessingDays *float64 `json:"averageProcessingDays,omitempty"`
+}
+
+// Which dossiers statistics count. Fields combine with AND.
+type DossierStatisticsFilter struct {
+	// Only dossiers received in this 2-digit province.
+	ProvinceCode *string `json:"provinceCode,omitempty"`
+	// Only dossiers received by this 5-digit commune.
+	CommuneCode *string `json:"communeCode,omitempty"`
+	// Only dossiers received at or after this instant.
+	ReceivedFrom *time.Time `json:"receivedFrom,omitempty"`
+	// Only dossiers received before this instant.
+	ReceivedTo *time.Time `json:"receivedTo,omitempty"`
 }
 
 // An ethnic group (dân tộc) of the General Statistics Office list.
@@ -193,6 +247,16 @@ type PageInfo struct {
 	HasNextPage bool `json:"hasNextPage"`
 	// The cursor of the last item on this page; pass it as `after` to get the next page.
 	EndCursor *string `json:"endCursor,omitempty"`
+}
+
+// A change of the national procedure catalogue.
+type ProcedureChange struct {
+	// What happened.
+	Kind ProcedureChangeKind `json:"kind"`
+	// The day it took effect in the catalogue.
+	On Date `json:"on"`
+	// The procedure as the catalogue holds it now.
+	Procedure *Procedure `json:"procedure"`
 }
 
 // A procedure on a page.
@@ -1178,6 +1242,67 @@ func (e OnlineServiceLevel) MarshalJSON() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// What happened to a procedure in the national catalogue.
+type ProcedureChangeKind string
+
+const (
+	// Newly issued (ban hành mới).
+	ProcedureChangeKindIssued ProcedureChangeKind = "ISSUED"
+	// Amended (sửa đổi, bổ sung).
+	ProcedureChangeKindAmended ProcedureChangeKind = "AMENDED"
+	// Abolished (bãi bỏ).
+	ProcedureChangeKindAbolished ProcedureChangeKind = "ABOLISHED"
+)
+
+var AllProcedureChangeKind = []ProcedureChangeKind{
+	ProcedureChangeKindIssued,
+	ProcedureChangeKindAmended,
+	ProcedureChangeKindAbolished,
+}
+
+func (e ProcedureChangeKind) IsValid() bool {
+	switch e {
+	case ProcedureChangeKindIssued, ProcedureChangeKindAmended, ProcedureChangeKindAbolished:
+		return true
+	}
+	return false
+}
+
+func (e ProcedureChangeKind) String() string {
+	return string(e)
+}
+
+func (e *ProcedureChangeKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = ProcedureChangeKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid ProcedureChangeKind", str)
+	}
+	return nil
+}
+
+func (e ProcedureChangeKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *ProcedureChangeKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e ProcedureChangeKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
 // The status of a procedure in the national catalogue.
 type ProcedureStatus string
 
@@ -1581,6 +1706,79 @@ func (e *SourceSystem) UnmarshalJSON(b []byte) error {
 }
 
 func (e SourceSystem) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// A dimension by which dossier statistics are grouped.
+type StatisticsDimension string
+
+const (
+	// The province that received the dossier.
+	StatisticsDimensionProvince StatisticsDimension = "PROVINCE"
+	// The commune that received the dossier.
+	StatisticsDimensionCommune StatisticsDimension = "COMMUNE"
+	// The procedure applied for.
+	StatisticsDimensionProcedure StatisticsDimension = "PROCEDURE"
+	// The procedure's sector (lĩnh vực).
+	StatisticsDimensionSector StatisticsDimension = "SECTOR"
+	// The dossier's current status.
+	StatisticsDimensionStatus StatisticsDimension = "STATUS"
+	// The channel through which the dossier was submitted.
+	StatisticsDimensionChannel StatisticsDimension = "CHANNEL"
+	// The month of reception, in Vietnam time (UTC+7).
+	StatisticsDimensionMonth StatisticsDimension = "MONTH"
+)
+
+var AllStatisticsDimension = []StatisticsDimension{
+	StatisticsDimensionProvince,
+	StatisticsDimensionCommune,
+	StatisticsDimensionProcedure,
+	StatisticsDimensionSector,
+	StatisticsDimensionStatus,
+	StatisticsDimensionChannel,
+	StatisticsDimensionMonth,
+}
+
+func (e StatisticsDimension) IsValid() bool {
+	switch e {
+	case StatisticsDimensionProvince, StatisticsDimensionCommune, StatisticsDimensionProcedure, StatisticsDimensionSector, StatisticsDimensionStatus, StatisticsDimensionChannel, StatisticsDimensionMonth:
+		return true
+	}
+	return false
+}
+
+func (e StatisticsDimension) String() string {
+	return string(e)
+}
+
+func (e *StatisticsDimension) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = StatisticsDimension(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid StatisticsDimension", str)
+	}
+	return nil
+}
+
+func (e StatisticsDimension) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *StatisticsDimension) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e StatisticsDimension) MarshalJSON() ([]byte, error) {
 	var buf bytes.Buffer
 	e.MarshalGQL(&buf)
 	return buf.Bytes(), nil

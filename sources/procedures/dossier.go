@@ -72,7 +72,16 @@ type DossierFilter struct {
 	ApplicantID   string
 	ReceivedFrom  string // RFC 3339, inclusive
 	ReceivedTo    string // RFC 3339, exclusive
+	// Overdue keeps only overdue dossiers when "true" and only the others
+	// when "false", with Now as the current instant in RFC 3339.
+	Overdue string
+	Now     string
 }
+
+// overdueCondition is true for a dossier returned after its due time or
+// still open past it; its one placeholder is the current instant.
+const overdueCondition = `((status = 'returned' AND returned_at > due_at)
+	OR (status NOT IN ('returned', 'rejected', 'withdrawn') AND due_at < ?))`
 
 func (f DossierFilter) where() (string, []any) {
 	where := `1 = 1`
@@ -90,16 +99,25 @@ func (f DossierFilter) where() (string, []any) {
 	add(`applicant_id = ?`, f.ApplicantID)
 	add(`received_at >= ?`, f.ReceivedFrom)
 	add(`received_at < ?`, f.ReceivedTo)
+	switch f.Overdue {
+	case "true":
+		add(overdueCondition, f.Now)
+	case "false":
+		add(`NOT `+overdueCondition, f.Now)
+	}
 	return where, args
 }
 
-// afterCondition selects rows after the cursor in newest-first order.
+// afterCondition selects rows after the cursor in newest-first order. The
+// leading received_at <= ? lets SQLite seek the received_at index to the
+// cursor; without it the OR made each page scan every row before the
+// cursor, so exporting a long list took time quadratic in its length.
 func afterCondition(after *DossierCursor) (string, []any) {
 	if after == nil {
 		return ``, nil
 	}
-	return ` AND (received_at < ? OR (received_at = ? AND code < ?))`,
-		[]any{after.ReceivedAt, after.ReceivedAt, after.Code}
+	return ` AND received_at <= ? AND (received_at < ? OR (received_at = ? AND code < ?))`,
+		[]any{after.ReceivedAt, after.ReceivedAt, after.ReceivedAt, after.Code}
 }
 
 // ListDossiers returns up to limit dossiers matching f after the cursor,

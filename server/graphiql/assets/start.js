@@ -6,8 +6,13 @@
   'use strict';
 
   var config = JSON.parse(document.getElementById('graphiql-config').textContent);
+  // The default headers, such as the demo's bearer token, go with every
+  // request through the fetcher; headers typed into the editor override
+  // them. GraphiQL 3.8 sent a tab's query with another tab's operation name
+  // when the headers editor was prefilled, so the editor starts empty.
+  var fetcherHeaders = config.defaultHeaders ? JSON.parse(config.defaultHeaders) : undefined;
   var props = {
-    fetcher: GraphiQL.createFetcher({ url: config.endpoint }),
+    fetcher: GraphiQL.createFetcher({ url: config.endpoint, headers: fetcherHeaders }),
     isHeadersEditorEnabled: true,
     // Open the variables pane, where the example tabs carry their values,
     // such as the demo dossier code of the first tab.
@@ -19,11 +24,10 @@
   if (config.defaultQuery) {
     props.defaultQuery = config.defaultQuery;
   }
-  if (config.defaultHeaders) {
-    props.defaultHeaders = config.defaultHeaders;
-  }
   if (config.defaultTabs) {
-    props.defaultTabs = config.defaultTabs;
+    props.defaultTabs = config.defaultTabs.map(function (tab) {
+      return { query: tab.query, variables: tab.variables };
+    });
     // GraphiQL 3.8 opens the first tab of defaultTabs with its query but an
     // empty variables editor: the editor's first value comes from the
     // variables prop or the stored variables, never from the tab. On a first
