@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/sony/gobreaker/v2"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
@@ -36,6 +37,8 @@ type Options struct {
 	StatementTimeout time.Duration
 	// ConnectTimeout bounds opening the first connection.
 	ConnectTimeout time.Duration
+	// Breaker tunes the source's circuit breaker.
+	Breaker BreakerOptions
 }
 
 // DB is the database of one source.
@@ -44,6 +47,11 @@ type DB struct {
 	engine Engine
 	x      *sqlx.DB
 	opts   Options
+
+	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+	// newestMigration is the newest migration Migrate knows, for readiness
+	// checks.
+	newestMigration int
 }
 
 // EngineOf returns the engine a DSN selects: PostgreSQL for postgres:// and
@@ -92,7 +100,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", name, err)
 	}
-	return &DB{name: name, engine: engine, x: x, opts: opts}, nil
+	return &DB{name: name, engine: engine, x: x, opts: opts, breaker: newBreaker(name, opts.Breaker)}, nil
 }
 
 // sqliteDSN adds the connection settings every SQLite source uses: WAL so
@@ -121,33 +129,25 @@ func (db *DB) Close() error { return db.x.Close() }
 // Select runs a query and scans all rows into dest, a pointer to a slice.
 // Placeholders are written as ?.
 func (db *DB) Select(ctx context.Context, op string, dest any, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		return db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
+	})
 }
 
 // Get runs a query that returns one row and scans it into dest. It returns
 // ErrNotFound when there is no row.
 func (db *DB) Get(ctx context.Context, op string, dest any, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.GetContext(ctx, dest, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		return db.x.GetContext(ctx, dest, db.x.Rebind(query), args...)
+	})
 }
 
 // Exec runs a statement that returns no rows.
 func (db *DB) Exec(ctx context.Context, op string, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	_, err := db.x.ExecContext(ctx, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		_, err := db.x.ExecContext(ctx, db.x.Rebind(query), args...)
+		return err
+	})
 }
 
 // KeysArg marks where the key batch goes among the arguments of SelectKeys.
@@ -166,7 +166,7 @@ func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query s
 		return nil
 	}
 	if db.engine == Postgres {
-		return db.selectAppend(ctx, op, len(keys), dest, db.x.Rebind(query), withKeys(args, keys))
+		return db.selectAppend(ctx, op, query, len(keys), dest, db.x.Rebind(query), withKeys(args, keys))
 	}
 
 	inQuery := strings.Replace(query, "= ANY(?)", "IN (?)", 1)
@@ -176,7 +176,7 @@ func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query s
 		if err != nil {
 			return fmt.Errorf("%s.%s: expand %d keys: %w", db.name, op, len(chunk), err)
 		}
-		if err := db.selectAppend(ctx, op, len(chunk), dest, expanded, expandedArgs); err != nil {
+		if err := db.selectAppend(ctx, op, query, len(chunk), dest, expanded, expandedArgs); err != nil {
 			return err
 		}
 	}
@@ -206,14 +206,12 @@ func withKeys[K any](args []any, keys []K) []any {
 const sqliteChunk = 10000
 
 // selectAppend runs one chunk; sqlx appends to a non-empty slice, so chunks
-// accumulate in dest.
-func (db *DB) selectAppend(ctx context.Context, op string, n int, dest any, query string, args []any) error {
-	done := db.begin(ctx, op, n)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.SelectContext(ctx, dest, query, args...)
-	done(err)
-	return db.wrap(op, n, err)
+// accumulate in dest. statement is the query as the source wrote it, for
+// the span, because the expanded one lists a placeholder per key.
+func (db *DB) selectAppend(ctx context.Context, op, statement string, n int, dest any, query string, args []any) error {
+	return db.run(ctx, op, statement, n, func(ctx context.Context) error {
+		return db.x.SelectContext(ctx, dest, query, args...)
+	})
 }
 
 func (db *DB) statementContext(ctx context.Context) (context.Context, context.CancelFunc) {
