@@ -39,6 +39,11 @@ type Env struct {
 type Options struct {
 	// Dispatch overrides when loaders run their batches.
 	Dispatch loaders.Dispatch
+	// SourceOptions sets the statement timeout and circuit breaker of
+	// every source.
+	SourceOptions sqldb.Options
+	// Limits overrides the request limits; zero fields keep the defaults.
+	Limits server.Limits
 }
 
 // New opens fresh, migrated SQLite sources in t.TempDir and serves them.
@@ -46,7 +51,11 @@ type Options struct {
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
 	ctx := context.Background()
-	dbs, err := sources.Open(ctx, sources.DefaultConfig(t.TempDir()))
+	cfg := sources.DefaultConfig(t.TempDir())
+	for _, src := range []*sources.Source{&cfg.Population, &cfg.CivilStatus, &cfg.Business, &cfg.Procedures} {
+		src.Options = opts.SourceOptions
+	}
+	dbs, err := sources.Open(ctx, cfg)
 	if err != nil {
 		t.Fatalf("open sources: %v", err)
 	}
@@ -64,6 +73,8 @@ func New(t testing.TB, opts Options) *Env {
 		Dispatch:         opts.Dispatch,
 		SourcesExtension: true,
 		Introspection:    true,
+		Limits:           opts.Limits,
+		DBs:              dbs.All(),
 	})
 	srv := httptest.NewServer(handler)
 	t.Cleanup(srv.Close)
