@@ -68,4 +68,3 @@ func readyz(dbs []*sqldb.DB) http.HandlerFunc {
 		json.NewEncoder(w).Encode(body)
 	}
 }
-

@@ -23,6 +23,7 @@ import (
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
 	"lienthong/sources/procedures"
+	"lienthong/telemetry"
 )
 
 // serveFlags are the settings of the serve command.
@@ -36,6 +37,8 @@ type serveFlags struct {
 	introspection    bool
 	graphiql         bool
 	shutdownGrace    time.Duration
+	limits           server.Limits
+	maxBodyBytes     int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -54,6 +57,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	boolVar(fs, &f.graphiql, "graphiql", true, "serve GraphiQL at /")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
 		"longest to wait for requests in flight on SIGTERM")
+	f.registerLimits(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
@@ -64,6 +68,15 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	grace    time.Duration
+	// closers run in order after the HTTP server has shut down, while the
+	// sources are still open, to flush what the requests left behind.
+	closers []closer
+}
+
+// closer is a named step of the shutdown.
+type closer struct {
+	name  string
+	close func(context.Context) error
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -77,17 +90,28 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := NewApp(ctx, f, log)
+	slog.SetDefault(log)
+	flushTraces, err := telemetry.Setup(ctx)
 	if err != nil {
 		return err
 	}
+	app, err := NewApp(ctx, f, log)
+	if err != nil {
+		flushTraces(context.Background())
+		return err
+	}
 	defer app.Close()
+	app.OnShutdown("traces", flushTraces)
 	return app.Run(ctx)
 }
 
 // NewApp opens and migrates the sources, fills the embedded demo when it is
 // empty, and binds the listener.
 func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
+	f.limits.MaxBodyBytes = int64(f.maxBodyBytes)
+	if err := f.checkLimits(); err != nil {
+		return nil, err
+	}
 	cfg, isDemo := f.stores.config()
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
@@ -132,6 +156,8 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		Introspection:    f.introspection,
 		GraphiQL:         f.graphiql,
 		GraphiQLPage:     graphiqlPage(showcase),
+		Limits:           f.limits,
+		DBs:              dbs.All(),
 	})
 
 	app.listener, err = net.Listen("tcp", f.addr)
@@ -148,6 +174,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
+	logConfig(ctx, log, f, cfg)
 	attrs := []any{"addr", "http://" + app.listener.Addr().String() + "/graphql",
 		"graphiql", f.graphiql, "sources_extension", extension}
 	for _, db := range dbs.All() {
@@ -224,8 +251,15 @@ func (a *App) Run(ctx context.Context) error {
 	a.log.Info("shutting down", "grace", a.grace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.grace)
 	defer cancel()
-	if err := a.server.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	err := a.server.Shutdown(shutdownCtx)
+	if err != nil {
+		err = fmt.Errorf("shut down: requests still in flight after %s: %w", a.grace, err)
+	}
+	if closeErr := a.runClosers(); closeErr != nil {
+		err = errors.Join(err, closeErr)
+	}
+	if err != nil {
+		return err
 	}
 	a.log.Info("stopped")
 	return nil
