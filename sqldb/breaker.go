@@ -26,11 +26,18 @@ type BreakerOptions struct {
 	// breaker. Zero means 5. Only failures that make the source unavailable
 	// (timeouts and connection errors) count.
 	Failures int
-	// CoolDown is how long the breaker stays open before it lets one trial
-	// statement through; the breaker closes when that statement succeeds and
-	// opens again when it fails. Zero means 10 s.
+	// CoolDown is how long the breaker stays open before it turns half-open
+	// and lets up to halfOpenTrials statements through: the breaker closes
+	// when they all succeed and opens again at the first that fails. Zero
+	// means 10 s.
 	CoolDown time.Duration
 }
+
+// halfOpenTrials is the number of statements a half-open breaker lets
+// through. One request usually sends a few statements to a source at once,
+// so a single trial would fail the others of the first request after an
+// outage.
+const halfOpenTrials = 10
 
 func newBreaker(name string, o BreakerOptions) *gobreaker.TwoStepCircuitBreaker[struct{}] {
 	failures := o.Failures
@@ -43,8 +50,9 @@ func newBreaker(name string, o BreakerOptions) *gobreaker.TwoStepCircuitBreaker[
 	}
 	metrics.BreakerState.WithLabelValues(name).Set(0)
 	return gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-		Name:    name,
-		Timeout: coolDown,
+		Name:        name,
+		Timeout:     coolDown,
+		MaxRequests: halfOpenTrials,
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= uint32(failures)
 		},
@@ -128,13 +136,23 @@ func (db *DB) classify(ctx, stmtCtx context.Context, err error) error {
 		// The request was cancelled or hit its own deadline: not the
 		// source's fault.
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
-	case stmtCtx.Err() != nil:
+	case stmtCtx.Err() != nil, db.opts.StatementTimeout > 0 && isSQLiteBusy(err):
+		// On SQLite the busy timeout is at most the statement timeout, so
+		// a lock that outlasts it fails the statement as busy, at about
+		// the same moment as the deadline.
 		return &UnavailableError{Source: db.name, Err: err,
 			Reason: fmt.Sprintf("statement timed out after %s", db.opts.StatementTimeout)}
 	case isConnectionError(err):
 		return &UnavailableError{Source: db.name, Reason: "connection failed", Err: err}
 	}
 	return err
+}
+
+// isSQLiteBusy reports whether err is SQLite's answer to a lock that
+// outlasted the busy timeout.
+func isSQLiteBusy(err error) bool {
+	var sqliteErr sqlite3.Error
+	return errors.As(err, &sqliteErr) && (sqliteErr.Code == sqlite3.ErrBusy || sqliteErr.Code == sqlite3.ErrLocked)
 }
 
 // isConnectionError reports whether err means the database could not be

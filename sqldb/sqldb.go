@@ -11,6 +11,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -82,7 +83,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 			opts.MaxOpenConns = 16
 		}
 	default:
-		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn))
+		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn, opts.StatementTimeout))
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 8
 		}
@@ -106,12 +107,20 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 // sqliteDSN adds the connection settings every SQLite source uses: WAL so
 // that readers never wait for the writer, a busy timeout for concurrent
 // writers, and NORMAL synchronisation, which is durable under WAL except
-// against power loss.
-func sqliteDSN(path string) string {
+// against power loss. The busy timeout is 5 s, or the statement timeout
+// when that is shorter: SQLite's busy handler ignores the interrupt that
+// cancels a statement, so a statement waiting on a lock would otherwise
+// outlast its timeout.
+func sqliteDSN(path string, statementTimeout time.Duration) string {
 	if strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return path
 	}
-	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&cache=private"
+	busy := 5000
+	if statementTimeout > 0 {
+		busy = min(busy, max(1, int(statementTimeout.Milliseconds())))
+	}
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=" + strconv.Itoa(busy) +
+		"&_synchronous=NORMAL&_foreign_keys=on&cache=private"
 }
 
 // Name returns the source name the database belongs to.
