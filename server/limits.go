@@ -42,7 +42,7 @@ type Limits struct {
 }
 
 // DefaultLimits leave room above the largest example operation, CaseContext
-// (depth 8, complexity 170 with dossiers(first: 5)), for related portal
+// (depth 8, complexity 118 with dossiers(first: 5)), for related portal
 // queries, while rejecting documents built to multiply work.
 var DefaultLimits = Limits{
 	MaxDepth:       12,
