@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"regexp"
-	"strings"
 	"sync"
 	"time"
 
@@ -149,14 +148,18 @@ func metricsHandler(dbs []*sqldb.DB) http.Handler {
 	return promhttp.HandlerFor(prometheus.Gatherers{metrics.Registry, pools}, promhttp.HandlerOpts{})
 }
 
-// urlPassword matches the password in a URL's user information.
-var urlPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+var (
+	// urlPassword matches the password in a URL's user information.
+	urlPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
+	// paramPassword matches a password given as a DSN parameter, as in
+	// postgres://host/db?password=... or "password=... host=...".
+	paramPassword = regexp.MustCompile(`(?i)(password=)[^&\s]*`)
+)
 
-// Redact masks the passwords of URLs in s, such as a postgres:// DSN that a
-// driver error repeats, so that the text can be logged or shown.
+// Redact masks the passwords of URLs and DSN parameters in s, such as a
+// postgres:// DSN that a driver error repeats, so that the text can be
+// logged or shown.
 func Redact(s string) string {
-	if !strings.Contains(s, "://") {
-		return s
-	}
-	return urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
+	return paramPassword.ReplaceAllString(s, "${1}xxxxx")
 }

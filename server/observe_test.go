@@ -232,6 +232,10 @@ func TestRedactMasksDSNPassword(t *testing.T) {
 	if !strings.Contains(got, "postgres://lienthong:xxxxx@db.internal:5432/population") {
 		t.Errorf("Redact = %q, want the user, host and database kept", got)
 	}
+	got = server.Redact(`postgres://db.internal/population?sslmode=require&password=s3cret&user=x`)
+	if want := `postgres://db.internal/population?sslmode=require&password=xxxxx&user=x`; got != want {
+		t.Errorf("Redact = %q, want %q", got, want)
+	}
 }
 
 // get fetches url and returns the body, failing unless the status is want.

@@ -113,6 +113,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	cfg, isDemo := f.stores.config()
+	logConfig(ctx, log, f, cfg)
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
@@ -174,7 +175,6 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
 
-	logConfig(ctx, log, f, cfg)
 	attrs := []any{"addr", "http://" + app.listener.Addr().String() + "/graphql",
 		"graphiql", f.graphiql, "sources_extension", extension}
 	for _, db := range dbs.All() {
