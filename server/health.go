@@ -10,7 +10,7 @@ import (
 )
 
 // readyTimeout bounds each source's check in /readyz, so that a probe
-// answers in time even when a source hangs.
+// gets a response in time even when a source hangs.
 const readyTimeout = 2 * time.Second
 
 // sourceReadiness is one source's entry in the /readyz body.
@@ -32,9 +32,10 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 	w.Write([]byte(`{"status":"alive"}` + "\n"))
 }
 
-// readyz checks every source concurrently: it answers ping and its schema
-// is at the newest migration this binary knows. It returns 200 when all
-// are ready, and 503 naming each failing source otherwise.
+// readyz checks every source concurrently. A source is ready when it
+// responds to a ping and its schema is at the newest migration embedded in
+// this binary. The status is 200 when all are ready, and otherwise 503
+// with each failing source named.
 func readyz(dbs []*sqldb.DB) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		body := readiness{Status: "ready", Sources: make(map[string]sourceReadiness, len(dbs))}

@@ -25,7 +25,7 @@ import (
 // the limit, its value and the request's value.
 type Limits struct {
 	// MaxDepth bounds the nesting of fields in the executed operation,
-	// counted through fragments; introspection fields are not counted.
+	// counted through fragments. Introspection fields are not counted.
 	MaxDepth int
 	// MaxComplexity bounds the operation's complexity: each field costs 1
 	// plus its children, and a paginated list multiplies its children by

@@ -20,7 +20,7 @@ import (
 
 // BreakerOptions tunes the circuit breaker of one source. While the breaker
 // is open, every statement fails at once with an *UnavailableError instead
-// of waiting on a source that does not answer.
+// of waiting on a source that does not respond.
 type BreakerOptions struct {
 	// Failures is the number of consecutive failed statements that opens the
 	// breaker. Zero means 5. Only failures that make the source unavailable
@@ -74,10 +74,11 @@ func (db *DB) BreakerState() string {
 	return db.breaker.State().String()
 }
 
-// UnavailableError reports that a source did not answer: its circuit
+// UnavailableError reports that a source did not respond: its circuit
 // breaker is open, a statement timed out, or the connection failed. Its
-// message names the source and the reason and is safe to show to callers;
-// the driver's error, which may name hosts or files, is only unwrapped.
+// message names the source and the reason and is safe to show to callers,
+// but the driver's error, which may name hosts or files, is only available
+// through Unwrap.
 type UnavailableError struct {
 	Source string
 	Reason string
@@ -112,9 +113,9 @@ func (db *DB) run(ctx context.Context, op, statement string, keys int, exec func
 	if isUnavailable {
 		settle(err)
 	} else {
-		// A statement the source answered, even with an error such as a
-		// constraint violation, shows that the source is up; one the caller
-		// cancelled shows nothing either way.
+		// A statement the source executed, even one that failed with an
+		// error such as a constraint violation, shows that the source is up.
+		// One the caller cancelled shows nothing either way.
 		settle(nil)
 	}
 	done(err, true)
@@ -148,7 +149,7 @@ func (db *DB) classify(ctx, stmtCtx context.Context, err error) error {
 	return err
 }
 
-// isSQLiteBusy reports whether err is SQLite's answer to a lock that
+// isSQLiteBusy reports whether err is the error SQLite returns for a lock that
 // outlasted the busy timeout.
 func isSQLiteBusy(err error) bool {
 	var sqliteErr sqlite3.Error

@@ -8,7 +8,7 @@ import (
 )
 
 // CheckReady pings the database and checks that its schema is at the newest
-// migration that Migrate knew, each within timeout. A database that Migrate
+// migration file that Migrate found, each within timeout. A database that Migrate
 // never ran on is checked for reachability only.
 func (db *DB) CheckReady(ctx context.Context, timeout time.Duration) error {
 	ctx, cancel := context.WithTimeout(ctx, timeout)

@@ -50,8 +50,8 @@ type DB struct {
 	opts   Options
 
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
-	// newestMigration is the newest migration Migrate knows, for readiness
-	// checks.
+	// newestMigration is the version of the newest migration file that
+	// Migrate found, for readiness checks.
 	newestMigration int
 }
 

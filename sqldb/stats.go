@@ -98,9 +98,9 @@ func (s *Stats) Sources() []string {
 // begin starts timing one statement and a span named
 // sources.<source>.<op>. The span carries the statement text with its
 // placeholders and the batch size, but never the bound values, which are
-// personal data. The returned function ends both; ran tells whether the
-// statement reached the database, so that a statement the circuit breaker
-// rejected is not counted as run.
+// personal data. The returned function ends both, and its ran argument
+// reports whether the statement reached the database, so that a statement
+// the circuit breaker rejected is not counted as run.
 func (db *DB) begin(ctx context.Context, op, statement string, keys int) func(err error, ran bool) {
 	start := time.Now()
 	_, span := tracer.Start(ctx, "sources."+db.name+"."+op, trace.WithSpanKind(trace.SpanKindClient))

@@ -37,9 +37,9 @@ func Exporter() string {
 
 // Setup installs the global trace provider and the W3C trace context
 // propagator when Exporter is otlp, and returns the function that flushes
-// and stops the provider. The OTLP exporter sends protobuf over HTTP and
+// and stops the provider. The OTLP exporter sends protobuf over HTTP. It
 // reads its endpoint, headers, timeout and TLS settings from the standard
-// OTEL_EXPORTER_OTLP_* variables; the sampler comes from OTEL_TRACES_SAMPLER
+// OTEL_EXPORTER_OTLP_* variables. The sampler comes from OTEL_TRACES_SAMPLER,
 // and the resource from OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES.
 func Setup(ctx context.Context) (shutdown func(context.Context) error, err error) {
 	noop := func(context.Context) error { return nil }
