@@ -101,7 +101,7 @@ func New(cfg Config) http.Handler {
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	mux := http.NewServeMux()
-	api := limitBody(cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
+	api := limitBody(cfg.Logger, cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
 	api = withMetrics(withTimeout(cfg.Limits.RequestTimeout, api))
 	mux.Handle("/graphql", withRequest(api))
 	mux.Handle("GET /schema.graphql", schemaHandler())
@@ -206,6 +206,11 @@ func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 			// argument errors already name the problem; keep them.
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
+			}
+			if gqlErr.Extensions["code"] == string(apierr.LimitExceeded) {
+				// The message holds only the limit and the measured value.
+				log.InfoContext(ctx, "request rejected", "err", gqlErr.Message,
+					"limit", gqlErr.Extensions["limit"], "request_id", RequestID(ctx))
 			}
 		default:
 			log.ErrorContext(ctx, "resolver failed", "err", redactedError(err), "request_id", RequestID(ctx),

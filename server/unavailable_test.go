@@ -55,7 +55,7 @@ func TestSourceOutageGivesPartialAnswer(t *testing.T) {
 	env := testenv.New(t, testenv.Options{
 		Dispatch: testDispatch,
 		SourceOptions: sqldb.Options{
-			StatementTimeout: 150 * time.Millisecond,
+			StatementTimeout: 400 * time.Millisecond,
 			Breaker:          sqldb.BreakerOptions{Failures: 2, CoolDown: 500 * time.Millisecond},
 		},
 	})
@@ -94,7 +94,7 @@ func TestSourceOutageGivesPartialAnswer(t *testing.T) {
 		if got := errs[0].Extensions["source"]; got != "business" {
 			t.Errorf("%s error source = %v, want business", field, got)
 		}
-		if want := "business source unavailable: statement timed out after 150ms"; errs[0].Message != want {
+		if want := "business source unavailable: statement timed out after 400ms"; errs[0].Message != want {
 			t.Errorf("%s error message = %q, want %q", field, errs[0].Message, want)
 		}
 	}
