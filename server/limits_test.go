@@ -227,3 +227,19 @@ func do(t *testing.T, req *http.Request) *testenv.Response {
 	}
 	return out
 }
+
+func TestIntrospectionPassesDepthLimit(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	// Introspection queries nest ofType many levels deep. This one reaches
+	// depth 14, above the default limit of 12, and must pass because
+	// introspection fields are not counted.
+	typeRef := "name kind"
+	for range 9 {
+		typeRef = "name kind ofType { " + typeRef + " }"
+	}
+	query := "{ __schema { types { name fields { name type { " + typeRef + " } } } } }"
+	resp := env.Query(t, query, nil)
+	if len(resp.Errors) > 0 {
+		t.Errorf("errors = %+v, want none", resp.Errors)
+	}
+}
