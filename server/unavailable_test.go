@@ -11,8 +11,8 @@ import (
 	"lienthong/testenv"
 )
 
-// caseApplicant is the part of a CaseContext answer that shows which
-// sources answered.
+// caseApplicant is the part of a CaseContext response that shows which
+// sources responded.
 type caseApplicant struct {
 	Dossier *struct {
 		Code      string
