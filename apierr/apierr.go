@@ -17,6 +17,7 @@ const (
 	Forbidden         Code = "FORBIDDEN"
 	Unauthenticated   Code = "UNAUTHENTICATED"
 	SourceUnavailable Code = "SOURCE_UNAVAILABLE"
+	LimitExceeded     Code = "LIMIT_EXCEEDED"
 	Internal          Code = "INTERNAL"
 )
 

@@ -3169,19 +3169,19 @@ type Citizen {
   temporaryResidences: [Residence!]!
   "The household (hộ gia đình) the citizen belongs to, or null."
   household: Household
-  "The citizen's records in the Civil Status Management Information System."
-  civilStatus: CivilStatus!
-  "The enterprises in which the citizen is legal representative, owner, member, shareholder or partner."
-  enterprises: [CitizenEnterprise!]!
-  "The household businesses the citizen owns."
-  businessHouseholds: [BusinessHousehold!]!
-  "The dossiers the citizen applied with, newest received first."
+  "The citizen's records in the Civil Status Management Information System; null, with an error at this path, when that source is unavailable."
+  civilStatus: CivilStatus
+  "The enterprises in which the citizen is legal representative, owner, member, shareholder or partner; null, with an error at this path, when the business source is unavailable."
+  enterprises: [CitizenEnterprise!]
+  "The household businesses the citizen owns; null, with an error at this path, when the business source is unavailable."
+  businessHouseholds: [BusinessHousehold!]
+  "The dossiers the citizen applied with, newest received first; null, with an error at this path, when the procedures source is unavailable."
   dossiers(
     "The number of dossiers to return, from 1 to 100. Defaults to 20."
     first: Int = 20
     "Return the dossiers after this cursor."
     after: String
-  ): DossierConnection!
+  ): DossierConnection
   """
   Where the citizen's records disagree across the national systems: life
   status, marital status and birth details against civil status, residences
@@ -7221,10 +7221,10 @@ func (ec *executionContext) _Citizen_civilStatus(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CivilStatus) graphql.Marshaler {
-			return ec.marshalNCivilStatus2ᚖlienthongᚋgraphᚋmodelᚐCivilStatus(ctx, selections, v)
+			return ec.marshalOCivilStatus2ᚖlienthongᚋgraphᚋmodelᚐCivilStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Citizen_civilStatus(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7253,10 +7253,10 @@ func (ec *executionContext) _Citizen_enterprises(ctx context.Context, field grap
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.CitizenEnterprise) graphql.Marshaler {
-			return ec.marshalNCitizenEnterprise2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEnterpriseᚄ(ctx, selections, v)
+			return ec.marshalOCitizenEnterprise2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEnterpriseᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Citizen_enterprises(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7285,10 +7285,10 @@ func (ec *executionContext) _Citizen_businessHouseholds(ctx context.Context, fie
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.BusinessHousehold) graphql.Marshaler {
-			return ec.marshalNBusinessHousehold2ᚕᚖlienthongᚋgraphᚋmodelᚐBusinessHouseholdᚄ(ctx, selections, v)
+			return ec.marshalOBusinessHousehold2ᚕᚖlienthongᚋgraphᚋmodelᚐBusinessHouseholdᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Citizen_businessHouseholds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -7318,10 +7318,10 @@ func (ec *executionContext) _Citizen_dossiers(ctx context.Context, field graphql
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DossierConnection) graphql.Marshaler {
-			return ec.marshalNDossierConnection2ᚖlienthongᚋgraphᚋmodelᚐDossierConnection(ctx, selections, v)
+			return ec.marshalODossierConnection2ᚖlienthongᚋgraphᚋmodelᚐDossierConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Citizen_dossiers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -16047,25 +16047,25 @@ func (ec *executionContext) _Citizen(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "civilStatus":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_civilStatus(ctx, field, obj)
 				})
 		case "enterprises":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_enterprises(ctx, field, obj)
 				})
 		case "businessHouseholds":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_businessHouseholds(ctx, field, obj)
 				})
 		case "dossiers":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Citizen_dossiers(ctx, field, obj)
 				})
@@ -18865,22 +18865,6 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 	return res
 }
 
-func (ec *executionContext) marshalNBusinessHousehold2ᚕᚖlienthongᚋgraphᚋmodelᚐBusinessHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BusinessHousehold) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNBusinessHousehold2ᚖlienthongᚋgraphᚋmodelᚐBusinessHousehold(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNBusinessHousehold2ᚖlienthongᚋgraphᚋmodelᚐBusinessHousehold(ctx context.Context, sel ast.SelectionSet, v *model.BusinessHousehold) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "BusinessHousehold!")
@@ -18971,22 +18955,6 @@ func (ec *executionContext) marshalNCitizenEdge2ᚖlienthongᚋgraphᚋmodelᚐC
 	return ec._CitizenEdge(ctx, sel, v)
 }
 
-func (ec *executionContext) marshalNCitizenEnterprise2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CitizenEnterprise) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNCitizenEnterprise2ᚖlienthongᚋgraphᚋmodelᚐCitizenEnterprise(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNCitizenEnterprise2ᚖlienthongᚋgraphᚋmodelᚐCitizenEnterprise(ctx context.Context, sel ast.SelectionSet, v *model.CitizenEnterprise) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "CitizenEnterprise!")
@@ -18998,14 +18966,6 @@ func (ec *executionContext) marshalNCitizenEnterprise2ᚖlienthongᚋgraphᚋmod
 func (ec *executionContext) unmarshalNCitizenFilter2lienthongᚋgraphᚋmodelᚐCitizenFilter(ctx context.Context, v any) (model.CitizenFilter, error) {
 	res, err := ec.unmarshalInputCitizenFilter(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNCivilStatus2ᚖlienthongᚋgraphᚋmodelᚐCivilStatus(ctx context.Context, sel ast.SelectionSet, v *model.CivilStatus) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CivilStatus!")
-		return graphql.Null
-	}
-	return ec._CivilStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNCivilStatusRegistration2lienthongᚋgraphᚋmodelᚐCivilStatusRegistration(ctx context.Context, sel ast.SelectionSet, v model.CivilStatusRegistration) graphql.Marshaler {
@@ -20185,6 +20145,25 @@ func (ec *executionContext) marshalOBoolean2ᚖbool(ctx context.Context, sel ast
 	return res
 }
 
+func (ec *executionContext) marshalOBusinessHousehold2ᚕᚖlienthongᚋgraphᚋmodelᚐBusinessHouseholdᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.BusinessHousehold) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNBusinessHousehold2ᚖlienthongᚋgraphᚋmodelᚐBusinessHousehold(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalOBusinessHousehold2ᚖlienthongᚋgraphᚋmodelᚐBusinessHousehold(ctx context.Context, sel ast.SelectionSet, v *model.BusinessHousehold) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20213,6 +20192,32 @@ func (ec *executionContext) marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitiz
 		return graphql.Null
 	}
 	return ec._Citizen(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOCitizenEnterprise2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CitizenEnterprise) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCitizenEnterprise2ᚖlienthongᚋgraphᚋmodelᚐCitizenEnterprise(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalOCivilStatus2ᚖlienthongᚋgraphᚋmodelᚐCivilStatus(ctx context.Context, sel ast.SelectionSet, v *model.CivilStatus) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CivilStatus(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOCivilStatusRegistration2lienthongᚋgraphᚋmodelᚐCivilStatusRegistration(ctx context.Context, sel ast.SelectionSet, v model.CivilStatusRegistration) graphql.Marshaler {
@@ -20311,6 +20316,13 @@ func (ec *executionContext) marshalODossier2ᚖlienthongᚋgraphᚋmodelᚐDossi
 		return graphql.Null
 	}
 	return ec._Dossier(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODossierConnection2ᚖlienthongᚋgraphᚋmodelᚐDossierConnection(ctx context.Context, sel ast.SelectionSet, v *model.DossierConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._DossierConnection(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODossierFilter2ᚖlienthongᚋgraphᚋmodelᚐDossierFilter(ctx context.Context, v any) (*model.DossierFilter, error) {

@@ -11,6 +11,12 @@ import (
 	"net/http"
 
 	"github.com/graph-gophers/dataloader/v7"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"lienthong/metrics"
 
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
@@ -61,46 +67,60 @@ func New(s Stores, d Dispatch) *Loaders {
 	return &Loaders{
 		Scheduler: sched,
 
-		Citizen:       newLoader(s.Population.CitizensByID, sched),
-		Household:     newLoader(s.Population.HouseholdsByCode, sched),
-		Members:       newLoader(s.Population.MembersByHousehold, sched),
-		Residences:    newLoader(s.Population.ResidencesByCitizen, sched),
-		Registrations: newLoader(s.CivilStatus.RegistrationsByCitizen, sched),
-		Registration:  newLoader(s.CivilStatus.RegistrationsByID, sched),
+		Citizen:       newLoader(population.Name, "Citizen", s.Population.CitizensByID, sched),
+		Household:     newLoader(population.Name, "Household", s.Population.HouseholdsByCode, sched),
+		Members:       newLoader(population.Name, "Members", s.Population.MembersByHousehold, sched),
+		Residences:    newLoader(population.Name, "Residences", s.Population.ResidencesByCitizen, sched),
+		Registrations: newLoader(civilstatus.Name, "Registrations", s.CivilStatus.RegistrationsByCitizen, sched),
+		Registration:  newLoader(civilstatus.Name, "Registration", s.CivilStatus.RegistrationsByID, sched),
 
-		Enterprise:         newLoader(s.Business.EnterprisesByCode, sched),
-		EnterprisePeople:   newLoader(s.Business.PeopleByEnterprise, sched),
-		EnterpriseRoles:    newLoader(s.Business.RolesByCitizen, sched),
-		Industries:         newLoader(s.Business.IndustriesByEnterprise, sched),
-		BusinessHousehold:  newLoader(s.Business.HouseholdsByCode, sched),
-		BusinessHouseholds: newLoader(s.Business.HouseholdsByOwner, sched),
+		Enterprise:         newLoader(business.Name, "Enterprise", s.Business.EnterprisesByCode, sched),
+		EnterprisePeople:   newLoader(business.Name, "EnterprisePeople", s.Business.PeopleByEnterprise, sched),
+		EnterpriseRoles:    newLoader(business.Name, "EnterpriseRoles", s.Business.RolesByCitizen, sched),
+		Industries:         newLoader(business.Name, "Industries", s.Business.IndustriesByEnterprise, sched),
+		BusinessHousehold:  newLoader(business.Name, "BusinessHousehold", s.Business.HouseholdsByCode, sched),
+		BusinessHouseholds: newLoader(business.Name, "BusinessHouseholds", s.Business.HouseholdsByOwner, sched),
 
-		Procedure:     newLoader(s.Procedures.ProceduresByCode, sched),
-		Dossier:       newLoader(s.Procedures.DossiersByCode, sched),
-		DossierEvents: newLoader(s.Procedures.EventsByDossier, sched),
-		ApplicantDossiers: newLoader(func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
+		Procedure:     newLoader(procedures.Name, "Procedure", s.Procedures.ProceduresByCode, sched),
+		Dossier:       newLoader(procedures.Name, "Dossier", s.Procedures.DossiersByCode, sched),
+		DossierEvents: newLoader(procedures.Name, "DossierEvents", s.Procedures.EventsByDossier, sched),
+		ApplicantDossiers: newLoader(procedures.Name, "ApplicantDossiers", func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
 			return s.Procedures.DossierPages(ctx, procedures.ByApplicant, keys)
 		}, sched),
-		ProcedureDossiers: newLoader(func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
+		ProcedureDossiers: newLoader(procedures.Name, "ProcedureDossiers", func(ctx context.Context, keys []procedures.PageKey) ([][]procedures.Dossier, error) {
 			return s.Procedures.DossierPages(ctx, procedures.ByProcedure, keys)
 		}, sched),
-		ApplicantDossierCounts: newLoader(func(ctx context.Context, ids []string) ([]int, error) {
+		ApplicantDossierCounts: newLoader(procedures.Name, "ApplicantDossierCounts", func(ctx context.Context, ids []string) ([]int, error) {
 			return s.Procedures.DossierCounts(ctx, procedures.ByApplicant, ids)
 		}, sched),
-		ProcedureDossierCounts: newLoader(func(ctx context.Context, codes []string) ([]int, error) {
+		ProcedureDossierCounts: newLoader(procedures.Name, "ProcedureDossierCounts", func(ctx context.Context, codes []string) ([]int, error) {
 			return s.Procedures.DossierCounts(ctx, procedures.ByProcedure, codes)
 		}, sched),
-		ApplicantProvinces: newLoader(s.Procedures.ProvincesByApplicant, sched),
+		ApplicantProvinces: newLoader(procedures.Name, "ApplicantProvinces", s.Procedures.ProvincesByApplicant, sched),
 	}
 }
 
 // newLoader adapts a source lookup, which returns one value per key in key
 // order, to a dataloader batch function. A failed lookup fails every key of
-// the batch with the same error.
-func newLoader[K comparable, V any](lookup func(context.Context, []K) ([]V, error), sched *Scheduler) *Loader[K, V] {
+// the batch with the same error. Each batch gets a span named
+// loaders.<name> and its size is observed in metrics.BatchSize.
+func newLoader[K comparable, V any](source, name string, lookup func(context.Context, []K) ([]V, error), sched *Scheduler) *Loader[K, V] {
+	batchSize := metrics.BatchSize.WithLabelValues(source, name)
 	batch := func(ctx context.Context, keys []K) []*dataloader.Result[V] {
+		ctx, span := tracer.Start(ctx, "loaders."+name, trace.WithAttributes(
+			attribute.String("lienthong.source", source),
+			attribute.String("lienthong.loader", name),
+			attribute.Int("lienthong.batch_size", len(keys)),
+		))
+		defer span.End()
+		batchSize.Observe(float64(len(keys)))
+
 		results := make([]*dataloader.Result[V], len(keys))
 		values, err := lookup(ctx, keys)
+		if err != nil {
+			span.RecordError(err)
+			span.SetStatus(codes.Error, "batch failed")
+		}
 		for i := range keys {
 			if err != nil {
 				results[i] = &dataloader.Result[V]{Error: err}
@@ -112,6 +132,8 @@ func newLoader[K comparable, V any](lookup func(context.Context, []K) ([]V, erro
 	}
 	return NewLoader(sched, batch)
 }
+
+var tracer = otel.Tracer("lienthong/loaders")
 
 type ctxKey struct{}
 

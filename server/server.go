@@ -25,6 +25,7 @@ import (
 	"lienthong/auth"
 	"lienthong/graph"
 	"lienthong/loaders"
+	"lienthong/metrics"
 	"lienthong/persisted"
 	"lienthong/resolvers"
 	"lienthong/savedquery"
@@ -53,7 +54,7 @@ type Config struct {
 	GraphiQL bool
 	// GraphiQLPage is the handler of the GraphiQL page and its assets.
 	GraphiQLPage http.Handler
-	// MaxBodyBytes bounds a request body. Zero means 1 MiB.
+	// MaxBodyBytes bounds a request body. Zero means Limits.MaxBodyBytes.
 	MaxBodyBytes int64
 	// CORSOrigins are the browser origins, such as provincial portals,
 	// whose pages may call the API. Use ParseCORSOrigins to read them from
@@ -76,6 +77,12 @@ type Config struct {
 	// AllowList rejects every operation that is neither a saved query nor
 	// registered.
 	AllowList bool
+	// Limits bounds the work of one request; each zero field takes its
+	// value from DefaultLimits.
+	Limits Limits
+	// DBs are the source databases that /readyz checks and /metrics reports
+	// the connection pools of.
+	DBs []*sqldb.DB
 }
 
 // New returns the HTTP handler of the API.
@@ -86,9 +93,10 @@ func New(cfg Config) http.Handler {
 	if cfg.Dispatch == (loaders.Dispatch{}) {
 		cfg.Dispatch = loaders.DefaultDispatch
 	}
-	if cfg.MaxBodyBytes == 0 {
-		cfg.MaxBodyBytes = 1 << 20
+	if cfg.Limits.MaxBodyBytes == 0 {
+		cfg.Limits.MaxBodyBytes = cfg.MaxBodyBytes
 	}
+	cfg.Limits = cfg.Limits.withDefaults()
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
@@ -97,7 +105,7 @@ func New(cfg Config) http.Handler {
 		cfg.Auth, _ = auth.NewVerifier(auth.VerifierConfig{})
 	}
 
-	schema := graph.NewExecutableSchema(graph.Config{
+	gqlConfig := graph.Config{
 		Resolvers: &resolvers.Resolver{
 			Stores: cfg.Stores,
 			Units:  cfg.Units,
@@ -105,7 +113,9 @@ func New(cfg Config) http.Handler {
 			Audit:  cfg.Audit,
 		},
 		Directives: graph.DirectiveRoot{Sensitive: sensitive},
-	})
+	}
+	setComplexity(&gqlConfig.Complexity)
+	schema := graph.NewExecutableSchema(gqlConfig)
 	gql := handler.New(schema)
 	gql.AddTransport(transport.Options{})
 	gql.AddTransport(transport.GET{})
@@ -122,26 +132,33 @@ func New(cfg Config) http.Handler {
 	}
 
 	usePersistedQueries(gql, cfg)
+	gql.Use(operationExtension{})
+	gql.Use(&limitsExtension{limits: cfg.Limits})
 	gql.AroundFields(touchScheduler)
-	gql.SetErrorPresenter(presentError(cfg.Logger))
+	gql.SetErrorPresenter(presentError(cfg.Logger, cfg.Limits))
 	gql.SetRecoverFunc(recoverPanic(cfg.Logger))
 
 	mux := http.NewServeMux()
-	api := http.MaxBytesHandler(loaders.Middleware(cfg.Stores, cfg.Dispatch, gql), cfg.MaxBodyBytes)
+	api := limitBody(cfg.Logger, cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
+	api = withMetrics(withTimeout(cfg.Limits.RequestTimeout, api))
 	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
 	mux.Handle("/graphql", withRequest(api))
 	if cfg.SavedQueries != nil {
 		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
 	}
 	mux.Handle("GET /schema.graphql", schemaHandler())
+	mux.Handle("GET /metrics", metricsHandler(cfg.DBs))
+	mux.HandleFunc("GET /healthz", healthz)
+	mux.Handle("GET /readyz", readyz(cfg.DBs))
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)
 		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
 	}
+	var handler http.Handler = mux
 	if len(cfg.CORSOrigins) > 0 {
-		return withCORS(cfg.CORSOrigins, mux)
+		handler = withCORS(cfg.CORSOrigins, handler)
 	}
-	return mux
+	return withTracing(handler)
 }
 
 // withRequest gives each request an id and a statement counter.
@@ -195,15 +212,34 @@ func (sourcesExtension) InterceptResponse(ctx context.Context, next graphql.Resp
 
 // presentError keeps the path and location gqlgen sets, adds
 // extensions.code, and replaces the message of any error that is not an
-// *apierr.Error with "internal error", logging the original with the
-// request id.
-func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
+// *apierr.Error, an unavailable source or the request timeout with
+// "internal error", logging the original with the request id. It counts
+// every error in metrics.Errors.
+func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 	return func(ctx context.Context, err error) *gqlerror.Error {
 		gqlErr := graphql.DefaultErrorPresenter(ctx, err)
+		defer func() {
+			code, _ := gqlErr.Extensions["code"].(string)
+			metrics.Errors.WithLabelValues(operationLabel(ctx), code).Inc()
+		}()
 
 		var appErr *apierr.Error
 		var inner *gqlerror.Error
+		var unavailable *sqldb.UnavailableError
 		switch {
+		case errors.As(err, &unavailable):
+			log.WarnContext(ctx, "source unavailable", "source", unavailable.Source,
+				"reason", unavailable.Reason, "err", redactedError(unavailable.Err),
+				"request_id", RequestID(ctx), "path", gqlErr.Path.String())
+			gqlErr.Message = unavailable.Error()
+			setCode(gqlErr, string(apierr.SourceUnavailable))
+			gqlErr.Extensions["source"] = unavailable.Source
+		case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
+			log.WarnContext(ctx, "request timed out", "timeout", limits.RequestTimeout,
+				"request_id", RequestID(ctx), "path", gqlErr.Path.String())
+			gqlErr.Message = fmt.Sprintf("request timed out: it ran longer than the limit of %s", limits.RequestTimeout)
+			setCode(gqlErr, string(apierr.LimitExceeded))
+			gqlErr.Extensions["limit"] = "request-timeout"
 		case errors.As(err, &appErr):
 			// gqlgen prefixes input errors with the argument's path, which
 			// helps the caller; keep its message when it ends with ours.
@@ -217,17 +253,31 @@ func presentError(log *slog.Logger) graphql.ErrorPresenterFunc {
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
 			}
+			if gqlErr.Extensions["code"] == string(apierr.LimitExceeded) {
+				// The message holds only the limit and the measured value.
+				log.InfoContext(ctx, "request rejected", "err", gqlErr.Message,
+					"limit", gqlErr.Extensions["limit"], "request_id", RequestID(ctx))
+			}
 		case strings.HasSuffix(err.Error(), errIntrospectionDisabled):
 			gqlErr.Message = "introspection is disabled on this gateway; the schema is at /schema.graphql"
 			setCode(gqlErr, string(apierr.Forbidden))
 		default:
-			log.ErrorContext(ctx, "resolver failed", "err", err, "request_id", RequestID(ctx),
+			log.ErrorContext(ctx, "resolver failed", "err", redactedError(err), "request_id", RequestID(ctx),
 				"path", gqlErr.Path.String())
 			gqlErr.Message = fmt.Sprintf("internal error (request id %s)", RequestID(ctx))
 			setCode(gqlErr, string(apierr.Internal))
 		}
 		return gqlErr
 	}
+}
+
+// redactedError returns the message of err with URL passwords masked, for
+// logging.
+func redactedError(err error) string {
+	if err == nil {
+		return ""
+	}
+	return Redact(err.Error())
 }
 
 func setCode(e *gqlerror.Error, code string) {

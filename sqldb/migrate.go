@@ -41,6 +41,7 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 	if len(migrations) > 0 {
 		newest = migrations[len(migrations)-1].version
 	}
+	db.newestMigration = newest
 	if current > newest {
 		return fmt.Errorf("%s database is at schema version %d, but this binary knows versions up to %d: "+
 			"upgrade the binary or point it at another database", db.name, current, newest)

@@ -12,10 +12,12 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"github.com/sony/gobreaker/v2"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "github.com/mattn/go-sqlite3"    // registers the "sqlite3" driver
@@ -37,6 +39,8 @@ type Options struct {
 	StatementTimeout time.Duration
 	// ConnectTimeout bounds opening the first connection.
 	ConnectTimeout time.Duration
+	// Breaker tunes the source's circuit breaker.
+	Breaker BreakerOptions
 }
 
 // DB is the database of one source.
@@ -45,6 +49,11 @@ type DB struct {
 	engine Engine
 	x      *sqlx.DB
 	opts   Options
+
+	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
+	// newestMigration is the version of the newest migration file that
+	// Migrate found, for readiness checks.
+	newestMigration int
 }
 
 // EngineOf returns the engine a DSN selects: PostgreSQL for postgres:// and
@@ -75,7 +84,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 			opts.MaxOpenConns = 16
 		}
 	default:
-		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn))
+		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn, opts.StatementTimeout))
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 8
 		}
@@ -93,18 +102,26 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", name, err)
 	}
-	return &DB{name: name, engine: engine, x: x, opts: opts}, nil
+	return &DB{name: name, engine: engine, x: x, opts: opts, breaker: newBreaker(name, opts.Breaker)}, nil
 }
 
 // sqliteDSN adds the connection settings every SQLite source uses: WAL so
 // that readers never wait for the writer, a busy timeout for concurrent
 // writers, and NORMAL synchronisation, which is durable under WAL except
-// against power loss.
-func sqliteDSN(path string) string {
+// against power loss. The busy timeout is 5 s, or the statement timeout
+// when that is shorter: SQLite's busy handler ignores the interrupt that
+// cancels a statement, so a statement waiting on a lock would otherwise
+// outlast its timeout.
+func sqliteDSN(path string, statementTimeout time.Duration) string {
 	if strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return path
 	}
-	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=5000&_synchronous=NORMAL&_foreign_keys=on&cache=private"
+	busy := 5000
+	if statementTimeout > 0 {
+		busy = min(busy, max(1, int(statementTimeout.Milliseconds())))
+	}
+	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=" + strconv.Itoa(busy) +
+		"&_synchronous=NORMAL&_foreign_keys=on&cache=private"
 }
 
 // Name returns the source name the database belongs to.
@@ -122,33 +139,25 @@ func (db *DB) Close() error { return db.x.Close() }
 // Select runs a query and scans all rows into dest, a pointer to a slice.
 // Placeholders are written as ?.
 func (db *DB) Select(ctx context.Context, op string, dest any, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		return db.x.SelectContext(ctx, dest, db.x.Rebind(query), args...)
+	})
 }
 
 // Get runs a query that returns one row and scans it into dest. It returns
 // ErrNotFound when there is no row.
 func (db *DB) Get(ctx context.Context, op string, dest any, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.GetContext(ctx, dest, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		return db.x.GetContext(ctx, dest, db.x.Rebind(query), args...)
+	})
 }
 
 // Exec runs a statement that returns no rows.
 func (db *DB) Exec(ctx context.Context, op string, query string, args ...any) error {
-	done := db.begin(ctx, op, 0)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	_, err := db.x.ExecContext(ctx, db.x.Rebind(query), args...)
-	done(err)
-	return db.wrap(op, 0, err)
+	return db.run(ctx, op, query, 0, func(ctx context.Context) error {
+		_, err := db.x.ExecContext(ctx, db.x.Rebind(query), args...)
+		return err
+	})
 }
 
 // KeysArg marks where the key batch goes among the arguments of SelectKeys.
@@ -167,7 +176,7 @@ func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query s
 		return nil
 	}
 	if db.engine == Postgres {
-		return db.selectAppend(ctx, op, len(keys), dest, db.x.Rebind(query), withKeys(args, keys))
+		return db.selectAppend(ctx, op, query, len(keys), dest, db.x.Rebind(query), withKeys(args, keys))
 	}
 
 	inQuery := strings.Replace(query, "= ANY(?)", "IN (?)", 1)
@@ -177,7 +186,7 @@ func SelectKeys[K any](ctx context.Context, db *DB, op string, dest any, query s
 		if err != nil {
 			return fmt.Errorf("%s.%s: expand %d keys: %w", db.name, op, len(chunk), err)
 		}
-		if err := db.selectAppend(ctx, op, len(chunk), dest, expanded, expandedArgs); err != nil {
+		if err := db.selectAppend(ctx, op, query, len(chunk), dest, expanded, expandedArgs); err != nil {
 			return err
 		}
 	}
@@ -208,21 +217,20 @@ const sqliteChunk = 10000
 
 // selectAppend runs one chunk and appends its rows to dest, a pointer to a
 // slice. sqlx's Select empties the slice before scanning, so each chunk
-// scans into a fresh slice of its own.
-func (db *DB) selectAppend(ctx context.Context, op string, n int, dest any, query string, args []any) error {
+// scans into a fresh slice of its own. statement is the query as the source
+// wrote it, for the span, because the expanded one lists a placeholder per
+// key.
+func (db *DB) selectAppend(ctx context.Context, op, statement string, n int, dest any, query string, args []any) error {
 	out := reflect.ValueOf(dest)
 	if out.Kind() != reflect.Pointer || out.Elem().Kind() != reflect.Slice {
 		return fmt.Errorf("%s.%s: destination must be a pointer to a slice, got %T", db.name, op, dest)
 	}
 	chunk := reflect.New(out.Elem().Type())
-
-	done := db.begin(ctx, op, n)
-	ctx, cancel := db.statementContext(ctx)
-	defer cancel()
-	err := db.x.SelectContext(ctx, chunk.Interface(), query, args...)
-	done(err)
+	err := db.run(ctx, op, statement, n, func(ctx context.Context) error {
+		return db.x.SelectContext(ctx, chunk.Interface(), query, args...)
+	})
 	if err != nil {
-		return db.wrap(op, n, err)
+		return err
 	}
 	out.Elem().Set(reflect.AppendSlice(out.Elem(), chunk.Elem()))
 	return nil

@@ -3,13 +3,18 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"lienthong/metrics"
 )
 
 var errNoRows = sql.ErrNoRows
@@ -91,27 +96,50 @@ func (s *Stats) Sources() []string {
 }
 
 // begin starts timing one statement and a span named
-// sources.<source>.<op>. The span carries the batch size but never the bound
-// values, which are personal data.
-func (db *DB) begin(ctx context.Context, op string, keys int) func(error) {
+// sources.<source>.<op>. The span carries the statement text with its
+// placeholders and the batch size, but never the bound values, which are
+// personal data. The returned function ends both, and its ran argument
+// reports whether the statement reached the database, so that a statement
+// the circuit breaker rejected is not counted as run.
+func (db *DB) begin(ctx context.Context, op, statement string, keys int) func(err error, ran bool) {
 	start := time.Now()
-	_, span := tracer.Start(ctx, "sources."+db.name+"."+op)
+	_, span := tracer.Start(ctx, "sources."+db.name+"."+op, trace.WithSpanKind(trace.SpanKindClient))
 	if span.IsRecording() {
 		span.SetAttributes(
 			attribute.String("db.system", string(db.engine)),
+			attribute.String("db.statement", statement),
 			attribute.String("lienthong.source", db.name),
 			attribute.Int("lienthong.batch_size", keys),
 		)
 	}
-	return func(err error) {
+	return func(err error, ran bool) {
 		elapsed := time.Since(start)
-		if s := StatsFrom(ctx); s != nil {
-			s.add(db.name, elapsed)
+		if ran {
+			if s := StatsFrom(ctx); s != nil {
+				s.add(db.name, elapsed)
+			}
+			metrics.Statements.WithLabelValues(db.name, op).Inc()
+			metrics.StatementDuration.WithLabelValues(db.name).Observe(elapsed.Seconds())
+			if err != nil && !errors.Is(err, ErrNotFound) {
+				metrics.StatementErrors.WithLabelValues(db.name, errorReason(err)).Inc()
+			}
 		}
-		if err != nil && err != errNoRows {
+		if err != nil && !errors.Is(err, ErrNotFound) {
 			span.RecordError(err)
 			span.SetStatus(codes.Error, "statement failed")
 		}
 		span.End()
 	}
+}
+
+// errorReason is the reason label of a failed statement's metric.
+func errorReason(err error) string {
+	var unavailable *UnavailableError
+	if !errors.As(err, &unavailable) {
+		return "other"
+	}
+	if strings.HasPrefix(unavailable.Reason, "statement timed out") {
+		return "timeout"
+	}
+	return "connection"
 }

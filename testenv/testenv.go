@@ -69,6 +69,11 @@ type Options struct {
 	// Configure, when set, changes the server configuration before the
 	// server starts, such as to add saved queries.
 	Configure func(*server.Config)
+	// SourceOptions sets the statement timeout and circuit breaker of
+	// every source.
+	SourceOptions sqldb.Options
+	// Limits overrides the request limits; zero fields keep the defaults.
+	Limits server.Limits
 }
 
 // The engines New can build the sources on.
@@ -95,6 +100,13 @@ func ForEachEngine(t *testing.T, fn func(t *testing.T, engine sqldb.Engine)) {
 // PostgresSources. They are closed when the test ends.
 func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
 	t.Helper()
+	return SourcesWith(t, engine, sqldb.Options{})
+}
+
+// SourcesWith is Sources with the statement timeout and circuit breaker of
+// every source set by options.
+func SourcesWith(t testing.TB, engine sqldb.Engine, options sqldb.Options) *sources.DBs {
+	t.Helper()
 	var cfg sources.Config
 	switch engine {
 	case SQLite, "":
@@ -103,6 +115,9 @@ func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
 		cfg = PostgresSources(t)
 	default:
 		t.Fatalf("unknown engine %q: use %q or %q", engine, SQLite, Postgres)
+	}
+	for _, src := range []*sources.Source{&cfg.Population, &cfg.CivilStatus, &cfg.Business, &cfg.Procedures} {
+		src.Options = options
 	}
 	dbs, err := sources.Open(context.Background(), cfg)
 	if err != nil {
@@ -118,7 +133,7 @@ func Sources(t testing.TB, engine sqldb.Engine) *sources.DBs {
 // are audited to a SQLite trail unless Options turn it off.
 func New(t testing.TB, opts Options) *Env {
 	t.Helper()
-	return Serve(t, Sources(t, opts.Engine), opts)
+	return Serve(t, SourcesWith(t, opts.Engine, opts.SourceOptions), opts)
 }
 
 // Serve serves dbs behind a test HTTP server, as New does.
@@ -160,6 +175,8 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		GraphiQLPage:     opts.GraphiQL,
 		Auth:             verifier,
 		Audit:            env.Audit,
+		Limits:           opts.Limits,
+		DBs:              dbs.All(),
 	}
 	if opts.Configure != nil {
 		opts.Configure(&cfg)

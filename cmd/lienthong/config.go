@@ -20,6 +20,8 @@ type sourceFlags struct {
 	maxOpenConns     int
 	statementTimeout time.Duration
 	connectTimeout   time.Duration
+	breakerFailures  int
+	breakerCoolDown  time.Duration
 }
 
 // storeFlags are the settings every subcommand that opens the sources
@@ -88,6 +90,10 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 			"longest a statement on the "+name+" source may run, also set as PostgreSQL's statement_timeout; 0 means no limit")
 		durationVar(fs, &src.connectTimeout, name+"-connect-timeout", 5*time.Second,
 			"longest to wait for a new connection to the "+name+" source")
+		intVar(fs, &src.breakerFailures, name+"-breaker-failures", 5,
+			"consecutive timeouts or connection failures that open the "+name+" source's circuit breaker")
+		durationVar(fs, &src.breakerCoolDown, name+"-breaker-cool-down", 10*time.Second,
+			"how long the "+name+" source's open circuit breaker fails statements at once before it tries one")
 	}
 }
 
@@ -106,6 +112,10 @@ func (s *storeFlags) config() (cfg sources.Config, demo bool) {
 			MaxOpenConns:     src.maxOpenConns,
 			StatementTimeout: src.statementTimeout,
 			ConnectTimeout:   src.connectTimeout,
+			Breaker: sqldb.BreakerOptions{
+				Failures: src.breakerFailures,
+				CoolDown: src.breakerCoolDown,
+			},
 		}}
 	}
 	cfg.Population = build(s.sources[0])

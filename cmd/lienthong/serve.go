@@ -26,6 +26,7 @@ import (
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
 	"lienthong/sources/procedures"
+	"lienthong/telemetry"
 )
 
 // serveFlags are the settings of the serve command.
@@ -44,6 +45,8 @@ type serveFlags struct {
 	pprofAddr        string
 	access           accessFlags
 	persisted        persistedFlags
+	limits           server.Limits
+	maxBodyBytes     int
 }
 
 func (f *serveFlags) register(fs *flag.FlagSet) {
@@ -73,6 +76,7 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
 	f.access.register(fs)
 	f.persisted.register(fs)
+	f.registerLimits(fs)
 }
 
 // App is the running gateway: its sources and HTTP server.
@@ -86,6 +90,15 @@ type App struct {
 	grace    time.Duration
 	profiler *profiler
 	apq      *persisted.RedisCache
+	// closers run in order after the HTTP server has shut down, while the
+	// sources are still open, to flush what the requests left behind.
+	closers []closer
+}
+
+// closer is a named step of the shutdown.
+type closer struct {
+	name  string
+	close func(context.Context) error
 }
 
 func serve(ctx context.Context, args []string) error {
@@ -99,11 +112,18 @@ func serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	app, err := NewApp(ctx, f, log)
+	slog.SetDefault(log)
+	flushTraces, err := telemetry.Setup(ctx)
 	if err != nil {
 		return err
 	}
+	app, err := NewApp(ctx, f, log)
+	if err != nil {
+		flushTraces(context.Background())
+		return err
+	}
 	defer app.Close()
+	app.OnShutdown("traces", flushTraces)
 	return app.Run(ctx)
 }
 
@@ -114,7 +134,12 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, fmt.Errorf("-cors-origins: %w", err)
 	}
+	f.limits.MaxBodyBytes = int64(f.maxBodyBytes)
+	if err := f.checkLimits(); err != nil {
+		return nil, err
+	}
 	cfg, isDemo := f.stores.config()
+	logConfig(ctx, log, f, cfg)
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
 			return nil, fmt.Errorf("create data folder: %w", err)
@@ -180,6 +205,8 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		APQCache:         setup.cache,
 		Registered:       setup.registered,
 		AllowList:        f.persisted.allowList,
+		Limits:           f.limits,
+		DBs:              dbs.All(),
 	})
 
 	if f.rawBaseline {
@@ -291,8 +318,15 @@ func (a *App) Run(ctx context.Context) error {
 	a.log.Info("shutting down", "grace", a.grace)
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.grace)
 	defer cancel()
-	if err := a.server.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shut down: %w", err)
+	err := a.server.Shutdown(shutdownCtx)
+	if err != nil {
+		err = fmt.Errorf("shut down: requests still in flight after %s: %w", a.grace, err)
+	}
+	if closeErr := a.runClosers(); closeErr != nil {
+		err = errors.Join(err, closeErr)
+	}
+	if err != nil {
+		return err
 	}
 	a.log.Info("stopped")
 	return nil

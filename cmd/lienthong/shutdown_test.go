@@ -1,0 +1,165 @@
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"lienthong/auth"
+	"lienthong/demo"
+)
+
+// TestSIGTERMFinishesRequestInFlight starts the real binary, begins a
+// request whose body arrives slowly, sends SIGTERM while the request is in
+// flight, and checks that the request gets its whole answer and the process
+// exits 0.
+func TestSIGTERMFinishesRequestInFlight(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	dir := t.TempDir()
+	binary := filepath.Join(dir, "lienthong")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	dataDir := filepath.Join(dir, "data")
+	cmd := exec.Command(binary, "serve", "-addr", "127.0.0.1:0", "-data-dir", dataDir,
+		"-demo-citizens", "2000", "-graphiql=false", "-log-format", "json", "-shutdown-grace", "10s")
+	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+
+	logs := make(chan map[string]any, 100)
+	go func() {
+		defer close(logs)
+		scanner := bufio.NewScanner(stderr)
+		for scanner.Scan() {
+			var entry map[string]any
+			if json.Unmarshal(scanner.Bytes(), &entry) == nil {
+				logs <- entry
+			}
+		}
+	}()
+	addr := waitForLog(t, logs, "listening")["addr"].(string)
+	host := strings.TrimSuffix(strings.TrimPrefix(addr, "http://"), "/graphql")
+
+	summary, err := demo.ReadSummary(filepath.Join(dataDir, "demo.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := fmt.Sprintf(`{"query":"query Case($code: ID!) { dossier(code: $code) { code applicant { fullName household { members { citizen { fullName } } } } } }","variables":{"code":%q}}`,
+		summary.ShowcaseDossier)
+
+	// Send the headers and half of the body, so that the request is in
+	// flight when SIGTERM arrives.
+	conn, err := net.Dial("tcp", host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	half := len(body) / 2
+	token, err := auth.Mint([]byte(auth.DemoSecret), auth.Principal{ID: "officer-test", Name: "Cán bộ thử", Role: auth.CentralOfficer},
+		time.Now(), time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintf(conn, "POST /graphql HTTP/1.1\r\nHost: %s\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		host, token, len(body), body[:half])
+	time.Sleep(100 * time.Millisecond)
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitForLog(t, logs, "shutting down")
+
+	// New connections are refused while the request in flight goes on.
+	if _, err := net.DialTimeout("tcp", host, time.Second); err == nil {
+		t.Errorf("a new connection was accepted after SIGTERM")
+	}
+	time.Sleep(300 * time.Millisecond)
+	if _, err := io.WriteString(conn, body[half:]); err != nil {
+		t.Fatalf("send the rest of the body after SIGTERM: %v", err)
+	}
+
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	defer resp.Body.Close()
+	var answer struct {
+		Data struct {
+			Dossier struct {
+				Code      string
+				Applicant struct {
+					FullName  string
+					Household struct{ Members []struct{} }
+				}
+			}
+		}
+		Errors []struct{ Message string }
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
+		t.Fatalf("decode response (status %d): %v", resp.StatusCode, err)
+	}
+	if resp.StatusCode != http.StatusOK || len(answer.Errors) > 0 {
+		t.Errorf("status %d, errors %v; want 200 and none", resp.StatusCode, answer.Errors)
+	}
+	if answer.Data.Dossier.Code != summary.ShowcaseDossier || answer.Data.Dossier.Applicant.FullName == "" {
+		t.Errorf("answer = %+v, want the showcase dossier and its applicant", answer.Data)
+	}
+
+	waitForLog(t, logs, "stopped")
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			t.Errorf("exit code = %d, want 0", exit.ExitCode())
+		} else if err != nil {
+			t.Errorf("wait: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the process did not exit within 10 s of its last request")
+	}
+}
+
+// waitForLog returns the first log entry with message msg, failing after
+// 60 s or when the process closes its log.
+func waitForLog(t *testing.T, logs <-chan map[string]any, msg string) map[string]any {
+	t.Helper()
+	timeout := time.After(60 * time.Second)
+	for {
+		select {
+		case entry, ok := <-logs:
+			if !ok {
+				t.Fatalf("the process ended before logging %q", msg)
+			}
+			if entry["msg"] == msg {
+				return entry
+			}
+		case <-timeout:
+			t.Fatalf("no %q log within 60 s", msg)
+		}
+	}
+}
