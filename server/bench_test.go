@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"lienthong/auth"
 	"lienthong/baseline"
 	"lienthong/graph"
 	"lienthong/loaders"
@@ -120,15 +121,21 @@ func BenchmarkCaseContextRequest(b *testing.B) {
 	now := func() time.Time { return testenv.Now }
 	body, _ := json.Marshal(map[string]any{"query": server.CaseContextQuery(), "variables": map[string]any{"code": code}})
 
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: testenv.Secret})
+	if err != nil {
+		b.Fatal(err)
+	}
+	token := testenv.CentralToken(b)
 	handlers := []struct {
 		name    string
 		path    string
 		handler http.Handler
 	}{
 		{"gateway", "/graphql", server.New(server.Config{Stores: stores, Units: units, Now: now, SourcesExtension: true,
-			Logger: slog.New(slog.DiscardHandler)})},
+			Auth: verifier, Logger: slog.New(slog.DiscardHandler)})},
 		{"gateway_unbatched", "/graphql", server.New(server.Config{Stores: stores, Units: units, Now: now,
-			SourcesExtension: true, Dispatch: loaders.Dispatch{Unbatched: true}, Logger: slog.New(slog.DiscardHandler)})},
+			SourcesExtension: true, Dispatch: loaders.Dispatch{Unbatched: true}, Auth: verifier,
+			Logger: slog.New(slog.DiscardHandler)})},
 		{"raw_floor", baseline.Path, baseline.Handler(&baseline.CaseContext{Stores: stores, Units: units, Now: now},
 			slog.New(slog.DiscardHandler))},
 	}
@@ -138,6 +145,7 @@ func BenchmarkCaseContextRequest(b *testing.B) {
 			for b.Loop() {
 				req := httptest.NewRequest(http.MethodPost, h.path, bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("Authorization", "Bearer "+token)
 				rec := httptest.NewRecorder()
 				h.handler.ServeHTTP(rec, req)
 				if rec.Code != http.StatusOK || bytes.Contains(rec.Body.Bytes(), []byte(`"errors"`)) {

@@ -137,7 +137,7 @@ func (db *DB) classify(ctx, stmtCtx context.Context, err error) error {
 		// The request was cancelled or hit its own deadline: not the
 		// source's fault.
 		return fmt.Errorf("%w (%v)", ctx.Err(), err)
-	case stmtCtx.Err() != nil, db.opts.StatementTimeout > 0 && isSQLiteBusy(err):
+	case stmtCtx.Err() != nil, db.opts.StatementTimeout > 0 && (isSQLiteBusy(err) || isPostgresTimeout(err)):
 		// On SQLite the busy timeout is at most the statement timeout, so
 		// a lock that outlasts it fails the statement as busy, at about
 		// the same moment as the deadline.
@@ -154,6 +154,15 @@ func (db *DB) classify(ctx, stmtCtx context.Context, err error) error {
 func isSQLiteBusy(err error) bool {
 	var sqliteErr sqlite3.Error
 	return errors.As(err, &sqliteErr) && (sqliteErr.Code == sqlite3.ErrBusy || sqliteErr.Code == sqlite3.ErrLocked)
+}
+
+// isPostgresTimeout reports whether PostgreSQL cancelled the statement
+// because it outlasted statement_timeout, which the source's connections
+// set to the statement timeout; the server usually does so just before the
+// context deadline.
+func isPostgresTimeout(err error) bool {
+	var pgErr *pgconn.PgError
+	return errors.As(err, &pgErr) && pgErr.Code == "57014"
 }
 
 // isConnectionError reports whether err means the database could not be

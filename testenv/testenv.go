@@ -136,9 +136,18 @@ func New(t testing.TB, opts Options) *Env {
 	return Serve(t, SourcesWith(t, opts.Engine, opts.SourceOptions), opts)
 }
 
+// StableDispatch is the loaders' timing in tests unless Options.Dispatch
+// sets another: it waits for a longer quiet spell than production, so that
+// sibling fields join one batch even on a loaded machine under the race
+// detector, and statement counts are exact.
+var StableDispatch = loaders.Dispatch{Idle: 5 * time.Millisecond, MaxWait: 2 * time.Second}
+
 // Serve serves dbs behind a test HTTP server, as New does.
 func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 	t.Helper()
+	if opts.Dispatch == (loaders.Dispatch{}) {
+		opts.Dispatch = StableDispatch
+	}
 	ctx := context.Background()
 	env := &Env{DBs: dbs, token: CentralToken(t)}
 	if !opts.NoAudit {
