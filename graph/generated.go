@@ -520,7 +520,7 @@ type BirthRegistrationResolver interface {
 }
 type BusinessHouseholdResolver interface {
 	Owner(ctx context.Context, obj *model.BusinessHousehold) (*model.Citizen, error)
-
+	OwnerID(ctx context.Context, obj *model.BusinessHousehold) (*string, error)
 	Commune(ctx context.Context, obj *model.BusinessHousehold) (*adminunits.Commune, error)
 }
 type CitizenResolver interface {
@@ -2822,7 +2822,9 @@ type Query {
 
   """
   Citizens matching a filter, ordered by name. Give at least a name or a
-  commune code, so that a list never spans the whole population.
+  commune code, so that a list never spans the whole population. Null with
+  FORBIDDEN for callers who may list no citizen; the rest of the response
+  still resolves.
   """
   citizens(
     "Which citizens to list."
@@ -2833,7 +2835,7 @@ type Query {
     after: String
     "The code of the dossier for which the caller reads these citizens; see ` + "`" + `citizen` + "`" + `."
     purpose: ID
-  ): CitizenConnection!
+  ): CitizenConnection
 
   "The household (hộ gia đình) with this household code, or null."
   household(
@@ -2870,7 +2872,7 @@ type Query {
   "The dossier (hồ sơ thủ tục hành chính) with this dossier code, or null."
   dossier("The dossier code, such as ` + "`" + `000.00.04.H01-250612-0001` + "`" + `." code: ID!): Dossier
 
-  "Dossiers matching a filter, newest received first."
+  "Dossiers matching a filter, newest received first; null with FORBIDDEN for callers who may list no dossier, while the rest of the response still resolves."
   dossiers(
     "Which dossiers to list. Omit it to list all dossiers."
     filter: DossierFilter
@@ -2878,7 +2880,7 @@ type Query {
     first: Int = 20
     "Return the dossiers after this cursor."
     after: String
-  ): DossierConnection!
+  ): DossierConnection
 
   """
   Who read the caller's personal data, when and for which purpose, newest
@@ -3611,8 +3613,8 @@ type Enterprise {
   charterCapital: Float!
   "The legal representative (người đại diện theo pháp luật), or null when none is on file."
   representative: Citizen
-  "The people registered with the enterprise and their roles."
-  people: [EnterprisePerson!]!
+  "The people registered with the enterprise and their roles, with their personal ids; null with FORBIDDEN for anonymous and reporting callers."
+  people: [EnterprisePerson!]
   "The business lines by VSIC 2018 level-4 class, the main line first."
   industries: [Industry!]!
 }
@@ -3709,8 +3711,8 @@ type BusinessHousehold {
   name: String!
   "The owner (chủ hộ kinh doanh), or null when the population database has no such citizen."
   owner: Citizen
-  "The owner's personal identification number as registered."
-  ownerId: ID!
+  "The owner's personal identification number as registered; null with FORBIDDEN for anonymous and reporting callers."
+  ownerId: ID
   "The commune of the business location, or null when its code is no longer in force."
   commune: Commune
   "The business location."
@@ -6545,18 +6547,18 @@ func (ec *executionContext) _BusinessHousehold_ownerId(ctx context.Context, fiel
 			return ec.fieldContext_BusinessHousehold_ownerId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.OwnerID, nil
+			return ec.Resolvers.BusinessHousehold().OwnerID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BusinessHousehold_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessHousehold", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("BusinessHousehold", field, true, true, "ID")
 }
 
 func (ec *executionContext) _BusinessHousehold_commune(ctx context.Context, field graphql.CollectedField, obj *model.BusinessHousehold) (ret graphql.Marshaler) {
@@ -10697,10 +10699,10 @@ func (ec *executionContext) _Enterprise_people(ctx context.Context, field graphq
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.EnterprisePerson) graphql.Marshaler {
-			return ec.marshalNEnterprisePerson2ᚕᚖlienthongᚋgraphᚋmodelᚐEnterprisePersonᚄ(ctx, selections, v)
+			return ec.marshalOEnterprisePerson2ᚕᚖlienthongᚋgraphᚋmodelᚐEnterprisePersonᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Enterprise_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -12861,10 +12863,10 @@ func (ec *executionContext) _Query_citizens(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.CitizenConnection) graphql.Marshaler {
-			return ec.marshalNCitizenConnection2ᚖlienthongᚋgraphᚋmodelᚐCitizenConnection(ctx, selections, v)
+			return ec.marshalOCitizenConnection2ᚖlienthongᚋgraphᚋmodelᚐCitizenConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_citizens(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -13213,10 +13215,10 @@ func (ec *executionContext) _Query_dossiers(ctx context.Context, field graphql.C
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.DossierConnection) graphql.Marshaler {
-			return ec.marshalNDossierConnection2ᚖlienthongᚋgraphᚋmodelᚐDossierConnection(ctx, selections, v)
+			return ec.marshalODossierConnection2ᚖlienthongᚋgraphᚋmodelᚐDossierConnection(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Query_dossiers(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -15890,10 +15892,11 @@ func (ec *executionContext) _BusinessHousehold(ctx context.Context, sel ast.Sele
 					return ec._BusinessHousehold_owner(ctx, field, obj)
 				})
 		case "ownerId":
-			out.Values[i] = ec._BusinessHousehold_ownerId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BusinessHousehold_ownerId(ctx, field, obj)
+				})
 		case "commune":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -17278,7 +17281,7 @@ func (ec *executionContext) _Enterprise(ctx context.Context, sel ast.SelectionSe
 				})
 		case "people":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Enterprise_people(ctx, field, obj)
 				})
@@ -18147,7 +18150,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "citizens":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_citizens(ctx, field)
 				})
@@ -18195,7 +18198,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				})
 		case "dossiers":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_dossiers(ctx, field)
 				})
@@ -18923,14 +18926,6 @@ func (ec *executionContext) marshalNChannel2ᚕlienthongᚋgraphᚋmodelᚐChann
 	return ret
 }
 
-func (ec *executionContext) marshalNCitizenConnection2ᚖlienthongᚋgraphᚋmodelᚐCitizenConnection(ctx context.Context, sel ast.SelectionSet, v *model.CitizenConnection) graphql.Marshaler {
-	if v == nil {
-		graphql.AddInvalidNullError(ctx, "CitizenConnection!")
-		return graphql.Null
-	}
-	return ec._CitizenConnection(ctx, sel, v)
-}
-
 func (ec *executionContext) marshalNCitizenEdge2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CitizenEdge) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -19326,22 +19321,6 @@ func (ec *executionContext) marshalNEnterprise2ᚖlienthongᚋgraphᚋmodelᚐEn
 		return graphql.Null
 	}
 	return ec._Enterprise(ctx, sel, v)
-}
-
-func (ec *executionContext) marshalNEnterprisePerson2ᚕᚖlienthongᚋgraphᚋmodelᚐEnterprisePersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnterprisePerson) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNEnterprisePerson2ᚖlienthongᚋgraphᚋmodelᚐEnterprisePerson(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
 }
 
 func (ec *executionContext) marshalNEnterprisePerson2ᚖlienthongᚋgraphᚋmodelᚐEnterprisePerson(ctx context.Context, sel ast.SelectionSet, v *model.EnterprisePerson) graphql.Marshaler {
@@ -20194,6 +20173,13 @@ func (ec *executionContext) marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitiz
 	return ec._Citizen(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalOCitizenConnection2ᚖlienthongᚋgraphᚋmodelᚐCitizenConnection(ctx context.Context, sel ast.SelectionSet, v *model.CitizenConnection) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._CitizenConnection(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalOCitizenEnterprise2ᚕᚖlienthongᚋgraphᚋmodelᚐCitizenEnterpriseᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.CitizenEnterprise) graphql.Marshaler {
 	if v == nil {
 		return graphql.Null
@@ -20362,6 +20348,25 @@ func (ec *executionContext) marshalOEnterprise2ᚖlienthongᚋgraphᚋmodelᚐEn
 		return graphql.Null
 	}
 	return ec._Enterprise(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalOEnterprisePerson2ᚕᚖlienthongᚋgraphᚋmodelᚐEnterprisePersonᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.EnterprisePerson) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNEnterprisePerson2ᚖlienthongᚋgraphᚋmodelᚐEnterprisePerson(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalOEthnicity2ᚖlienthongᚋgraphᚋmodelᚐEthnicity(ctx context.Context, sel ast.SelectionSet, v *model.Ethnicity) graphql.Marshaler {

@@ -337,3 +337,23 @@ func (r *Resolver) mayReadRegistration(ctx context.Context, id, communeCode stri
 	}
 	return forbidden("registration %s was registered by commune %s, outside unit %s", id, communeCode, p.Unit)
 }
+
+// mayReadPersonalID lets officers read the personal ids that business
+// registers list beside public data, such as an enterprise's members or a
+// household business's owner, and a citizen read their own id. Anonymous
+// and reporting callers read the public part of the record only.
+func mayReadPersonalID(ctx context.Context, id string) error {
+	p := auth.From(ctx)
+	switch p.Role {
+	case auth.CentralOfficer, auth.ProvinceOfficer, auth.CommuneOfficer:
+		return nil
+	case auth.Citizen:
+		if id != "" && id == p.CitizenID {
+			return nil
+		}
+		return forbidden("citizen %s may read only their own personal id", p.CitizenID)
+	case auth.Reporting:
+		return forbidden("role reporting may read aggregates and non-personal data only, not personal ids")
+	}
+	return errNoCredentials
+}

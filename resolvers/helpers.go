@@ -2,13 +2,16 @@ package resolvers
 
 import (
 	"context"
+	"time"
 
+	"lienthong/apierr"
 	"lienthong/graph/model"
 	"lienthong/loaders"
 	"lienthong/paging"
 	"lienthong/sources/adminunits"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/procedures"
+	"lienthong/validate"
 )
 
 // commune returns the commune in force with code, or nil for a code the
@@ -107,5 +110,14 @@ func decodeDossierCursor(s string) (*procedures.DossierCursor, error) {
 	if err != nil {
 		return nil, err
 	}
+	if _, err := time.Parse(time.RFC3339, parts[0]); err != nil || validate.DossierCode(parts[1]) != nil {
+		return nil, invalidCursor(s)
+	}
 	return &procedures.DossierCursor{ReceivedAt: parts[0], Code: parts[1]}, nil
+}
+
+// invalidCursor is the error for a cursor that decodes but whose sort key
+// no list of this kind produces.
+func invalidCursor(cursor string) error {
+	return apierr.Invalid("invalid cursor %q: take it from pageInfo.endCursor of the same list", cursor)
 }

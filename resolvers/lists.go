@@ -55,6 +55,9 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 		if err != nil {
 			return nil, err
 		}
+		if validate.PersonalID(parts[1]) != nil {
+			return nil, invalidCursor(*after)
+		}
 		cursor = &population.CitizenCursor{NameKey: parts[0], ID: parts[1]}
 	}
 
@@ -103,6 +106,9 @@ func (r *Resolver) listProcedures(ctx context.Context, filter *model.ProcedureFi
 		parts, err := paging.Decode(*after, 1)
 		if err != nil {
 			return nil, err
+		}
+		if validate.ProcedureCode(parts[0]) != nil {
+			return nil, invalidCursor(*after)
 		}
 		cursor = parts[0]
 	}

@@ -54,6 +54,14 @@ func (r *businessHouseholdResolver) Owner(ctx context.Context, obj *model.Busine
 	return r.citizen(ctx, obj.OwnerID, "")
 }
 
+// OwnerID is the resolver for the ownerId field.
+func (r *businessHouseholdResolver) OwnerID(ctx context.Context, obj *model.BusinessHousehold) (*string, error) {
+	if err := mayReadPersonalID(ctx, obj.OwnerID); err != nil {
+		return nil, err
+	}
+	return &obj.OwnerID, nil
+}
+
 // Commune is the resolver for the commune field.
 func (r *businessHouseholdResolver) Commune(ctx context.Context, obj *model.BusinessHousehold) (*adminunits.Commune, error) {
 	return r.commune(obj.CommuneCode), nil
@@ -375,6 +383,9 @@ func (r *enterpriseResolver) Representative(ctx context.Context, obj *model.Ente
 
 // People is the resolver for the people field.
 func (r *enterpriseResolver) People(ctx context.Context, obj *model.Enterprise) ([]*model.EnterprisePerson, error) {
+	if err := mayReadPersonalID(ctx, ""); err != nil {
+		return nil, err
+	}
 	rows, err := loaders.For(ctx).EnterprisePeople.Load(ctx, obj.Code)()
 	if err != nil {
 		return nil, err

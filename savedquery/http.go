@@ -145,8 +145,9 @@ func (h *Handler) execute(r *http.Request, q *Query, vars map[string]any) (int, 
 }
 
 // failedStatus returns the HTTP status of a GraphQL response for callers
-// that do not read GraphQL: a response with errors and no data is 400, or
-// 500 when an error is internal, even though GraphQL sent it as 200.
+// that do not read GraphQL: a response with errors and no data (null, or
+// null in every root field) is 400, or 500 when an error is internal, even
+// though GraphQL sent it as 200.
 func failedStatus(status int, body []byte) int {
 	if status != http.StatusOK {
 		return status
@@ -162,7 +163,7 @@ func failedStatus(status int, body []byte) int {
 	if err := json.Unmarshal(body, &resp); err != nil || len(resp.Errors) == 0 {
 		return status
 	}
-	if len(resp.Data) > 0 && string(resp.Data) != "null" {
+	if hasData(resp.Data) {
 		return status
 	}
 	for _, e := range resp.Errors {
@@ -298,4 +299,18 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.Encode(v)
+}
+
+// hasData reports whether a response's data holds a value in any root field.
+func hasData(data json.RawMessage) bool {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(data, &fields); err != nil {
+		return false
+	}
+	for _, v := range fields {
+		if string(v) != "null" {
+			return true
+		}
+	}
+	return false
 }
