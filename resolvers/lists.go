@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"lienthong/apierr"
 	"lienthong/auth"
@@ -38,6 +39,9 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 	}
 	var f population.CitizenFilter
 	if filter.Name != nil {
+		if err := checkSearchText("name", *filter.Name); err != nil {
+			return nil, err
+		}
 		f.NameKey = vntext.Fold(vntext.NFC(*filter.Name))
 	}
 	if filter.CommuneCode != nil {
@@ -89,6 +93,9 @@ func (r *Resolver) listProcedures(ctx context.Context, filter *model.ProcedureFi
 	var f procedures.ProcedureFilter
 	if filter != nil {
 		if filter.Text != nil {
+			if err := checkSearchText("text", *filter.Text); err != nil {
+				return nil, err
+			}
 			f.Words = strings.Fields(vntext.Fold(vntext.NFC(*filter.Text)))
 		}
 		if filter.Sector != nil {
@@ -203,4 +210,20 @@ func dossierFilter(in *model.DossierFilter) (procedures.DossierFilter, error) {
 			in.ReceivedTo.Format(time.RFC3339), in.ReceivedFrom.Format(time.RFC3339))
 	}
 	return f, nil
+}
+
+// maxSearchRunes bounds a search string: the longest Vietnamese full names
+// and procedure names run to a few dozen characters.
+const maxSearchRunes = 200
+
+// checkSearchText rejects search text that no stored name could match:
+// invalid UTF-8 or text longer than maxSearchRunes.
+func checkSearchText(field, text string) error {
+	if !utf8.ValidString(text) {
+		return apierr.Invalid("invalid %s %q: not valid UTF-8", field, text)
+	}
+	if n := utf8.RuneCountInString(text); n > maxSearchRunes {
+		return apierr.Invalid("invalid %s: %d characters, at most %d", field, n, maxSearchRunes)
+	}
+	return nil
 }

@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"lienthong/auth"
@@ -98,5 +99,39 @@ func TestForgedCursorsAreRejected(t *testing.T) {
 				t.Errorf("code = %v, want INVALID_ARGUMENT (%s)", resp.Errors[0].Extensions["code"], resp.Errors[0].Message)
 			}
 		})
+	}
+}
+
+func TestProcedureTextMatchesWholeWords(t *testing.T) {
+	env, f := newEnvWithProcedures(t, testenv.SQLite)
+	f.Procedure("1.000001", "Đăng ký thành lập hộ kinh doanh")
+	f.Procedure("1.000002", "Cấp giấy phép cho hoạt động in")
+
+	resp := env.Query(t, `{ procedures(filter: {text: "HỘ kinh"}) { edges { node { code } } } }`, nil)
+	var data struct {
+		Procedures struct{ Edges []struct{ Node struct{ Code string } } }
+	}
+	resp.Decode(t, &data)
+	if len(data.Procedures.Edges) != 1 || data.Procedures.Edges[0].Node.Code != "1.000001" {
+		t.Errorf("procedures = %+v, want only 1.000001", data.Procedures.Edges)
+	}
+}
+
+func TestSearchTextIsChecked(t *testing.T) {
+	env, f := newEnvWithProcedures(t, testenv.SQLite)
+	f.Citizen(testenv.Person{FullName: "Nguyễn Văn Anh"})
+
+	long := `{ citizens(filter: {name: "` + strings.Repeat("a", 201) + `"}) { totalCount } }`
+	resp := env.Query(t, long, nil)
+	if len(resp.Errors) == 0 || resp.Errors[0].Extensions["code"] != "INVALID_ARGUMENT" {
+		t.Errorf("201-character name: errors = %+v, want INVALID_ARGUMENT", resp.Errors)
+	}
+
+	pasted := "Nguy\u200bễn Văn\ufeff Anh"
+	resp = env.Query(t, `query($n: String!) { citizens(filter: {name: $n}) { totalCount } }`, map[string]any{"n": pasted})
+	var data struct{ Citizens struct{ TotalCount int } }
+	resp.Decode(t, &data)
+	if data.Citizens.TotalCount != 1 {
+		t.Errorf("name with zero-width characters found %d citizens, want 1", data.Citizens.TotalCount)
 	}
 }

@@ -18,7 +18,8 @@ func NFC(s string) string {
 }
 
 // Fold returns the search key of s: lower case, diacritics removed, đ as d,
-// and runs of white space collapsed to one space. "Nguyễn  Văn An" and
+// invisible format and control characters dropped, and runs of white space
+// collapsed to one space. "Nguyễn  Văn An" and
 // "nguyen van an" have the same key.
 func Fold(s string) string {
 	t := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
@@ -27,9 +28,16 @@ func Fold(s string) string {
 		stripped = s
 	}
 	stripped = strings.Map(func(r rune) rune {
-		switch r {
-		case 'đ', 'Đ':
+		switch {
+		case r == 'đ' || r == 'Đ':
 			return 'd'
+		case unicode.IsSpace(r):
+			return ' '
+		case unicode.Is(unicode.Cf, r) || unicode.IsControl(r):
+			// Zero-width spaces and joiners, byte-order marks and control
+			// characters come with pasted text and are never part of a
+			// name.
+			return -1
 		}
 		return unicode.ToLower(r)
 	}, stripped)

@@ -11,6 +11,8 @@ func TestFold(t *testing.T) {
 		{"d_with_stroke", "Đặng Thị Đào", "dang thi dao"},
 		{"extra_spaces", "  Trần   Thị  Bích ", "tran thi bich"},
 		{"upper_case", "LÊ HOÀNG", "le hoang"},
+		{"zero_width", "Nguy\u200bễn\ufeff Văn\u200d An", "nguyen van an"},
+		{"no_break_space", "Nguyễn\u00a0Văn An", "nguyen van an"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

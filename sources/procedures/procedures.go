@@ -87,9 +87,11 @@ type ProcedureFilter struct {
 func (f ProcedureFilter) where() (string, []any) {
 	where := `1 = 1`
 	var args []any
+	// Each word must occur whole: padding the key with spaces lets "ho"
+	// match the folded "hộ" but not the "ho" inside "cho" or "hoạt".
 	for _, w := range f.Words {
-		where += ` AND name_key LIKE ?`
-		args = append(args, "%"+escapeLike(w)+"%")
+		where += ` AND (' ' || name_key || ' ') LIKE ?`
+		args = append(args, "% "+escapeLike(w)+" %")
 	}
 	if f.Sector != "" {
 		where += ` AND sector = ?`
