@@ -20,7 +20,7 @@ func TestExamplesAllLoad(t *testing.T) {
 	if examples[0].Name != "CaseContext" {
 		t.Errorf("first example = %s, want CaseContext", examples[0].Name)
 	}
-	want := []string{"CaseContext", "CitizenSearch", "DossiersByProcedure", "OpenDossiers", "ProcedureCatalogue"}
+	want := []string{"CaseContext", "CitizenSearch", "DiscrepancyReport", "DossierStatistics", "DossiersByProcedure", "OpenDossiers", "ProcedureCatalogue"}
 	got := map[string]bool{}
 	for _, example := range examples {
 		got[example.Name] = true
