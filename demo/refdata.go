@@ -5,9 +5,14 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"io/fs"
 	"sort"
 	"strconv"
 	"strings"
+
+	"lienthong/sources/adminunits"
+	businesssource "lienthong/sources/business"
+	"lienthong/sources/population"
 )
 
 //go:embed data/*.csv
@@ -61,6 +66,26 @@ type vsicClass struct {
 	name    string
 }
 
+// sharedFiles maps the reference files that a source package embeds to that
+// package's files, so the binary holds one copy of each. The other files are
+// the demo's own, under data/.
+var sharedFiles = map[string]fs.FS{
+	"admin-units-2025.csv":           adminunits.Files,
+	"commune-codes-2024-to-2025.csv": adminunits.Files,
+	"province-codes-63-to-34.csv":    adminunits.Files,
+	"ethnic-groups.csv":              population.Files,
+	"religions.csv":                  population.Files,
+	"vsic-2018-level4.csv":           businesssource.Files,
+}
+
+// openData opens a reference file by name.
+func openData(name string) (fs.File, error) {
+	if files, ok := sharedFiles[name]; ok {
+		return files.Open(name)
+	}
+	return dataFS.Open("data/" + name)
+}
+
 // refData is the reference data parsed from the embedded CSV files.
 type refData struct {
 	provinces   []province
@@ -77,7 +102,7 @@ type refData struct {
 }
 
 func readCSV(name string) ([]map[string]string, error) {
-	f, err := dataFS.Open("data/" + name)
+	f, err := openData(name)
 	if err != nil {
 		return nil, err
 	}

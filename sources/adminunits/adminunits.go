@@ -11,7 +11,7 @@ package adminunits
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -59,14 +59,12 @@ type OldProvince struct {
 	PINPrefix string // the 3-digit prefix it gave personal identification numbers
 }
 
-//go:embed admin-units-2025.csv
-var unitsCSV []byte
-
-//go:embed commune-codes-2024-to-2025.csv
-var oldCommunesCSV []byte
-
-//go:embed province-codes-63-to-34.csv
-var oldProvincesCSV []byte
+// Files holds the official lists as CSV files: admin-units-2025.csv,
+// commune-codes-2024-to-2025.csv and province-codes-63-to-34.csv. The demo
+// generator reads them from here too.
+//
+//go:embed admin-units-2025.csv commune-codes-2024-to-2025.csv province-codes-63-to-34.csv
+var Files embed.FS
 
 // Units is the loaded list.
 type Units struct {
@@ -123,7 +121,7 @@ func parse() (*Units, error) {
 		communes:    make(map[string]*Commune),
 		oldCommunes: make(map[string]*OldCommune),
 	}
-	err := eachRow(unitsCSV, "admin-units-2025.csv", func(r map[string]string) {
+	err := eachRow("admin-units-2025.csv", func(r map[string]string) {
 		p := u.provinces[r["province_code"]]
 		if p == nil {
 			p = &Province{Code: r["province_code"], Name: r["province_name"], Type: r["province_type"]}
@@ -139,7 +137,7 @@ func parse() (*Units, error) {
 	}
 	sort.Slice(u.Provinces, func(i, j int) bool { return u.Provinces[i].Code < u.Provinces[j].Code })
 
-	err = eachRow(oldCommunesCSV, "commune-codes-2024-to-2025.csv", func(r map[string]string) {
+	err = eachRow("commune-codes-2024-to-2025.csv", func(r map[string]string) {
 		o := u.oldCommunes[r["old_commune_code"]]
 		if o == nil {
 			o = &OldCommune{Code: r["old_commune_code"], Name: r["old_commune_name"]}
@@ -151,7 +149,7 @@ func parse() (*Units, error) {
 		return nil, err
 	}
 
-	err = eachRow(oldProvincesCSV, "province-codes-63-to-34.csv", func(r map[string]string) {
+	err = eachRow("province-codes-63-to-34.csv", func(r map[string]string) {
 		u.OldProvinces = append(u.OldProvinces, &OldProvince{
 			Code: r["old_province_code"], Name: r["old_province_name"],
 			NewCode: r["new_province_code"], PINPrefix: r["pin_prefix_before_2025"],
@@ -164,7 +162,11 @@ func parse() (*Units, error) {
 }
 
 // eachRow calls fn with each record of a CSV file keyed by its header.
-func eachRow(data []byte, name string, fn func(map[string]string)) error {
+func eachRow(name string, fn func(map[string]string)) error {
+	data, err := Files.ReadFile(name)
+	if err != nil {
+		return err
+	}
 	r := csv.NewReader(bytes.NewReader(data))
 	header, err := r.Read()
 	if err != nil {

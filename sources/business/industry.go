@@ -2,17 +2,18 @@ package business
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"sync"
 )
 
-// The VSIC 2018 level-4 classes with their official names. The embedded
-// list is partial: it covers sections A to F and section G up to class 4762,
-// so a missing code is not an invalid one.
+// Files holds vsic-2018-level4.csv, the VSIC 2018 level-4 classes with their
+// official names. The list is partial: it covers sections A to F and section
+// G up to class 4762, so a missing code is not an invalid one. The demo
+// generator reads the file from here too.
 //
 //go:embed vsic-2018-level4.csv
-var vsicCSV []byte
+var Files embed.FS
 
 var (
 	vsicOnce  sync.Once
@@ -23,7 +24,11 @@ var (
 // when the embedded list lacks it.
 func IndustryName(code string) string {
 	vsicOnce.Do(func() {
-		records, err := csv.NewReader(bytes.NewReader(vsicCSV)).ReadAll()
+		data, err := Files.ReadFile("vsic-2018-level4.csv")
+		if err != nil {
+			panic("business: missing embedded VSIC list: " + err.Error())
+		}
+		records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 		if err != nil {
 			panic("business: malformed embedded VSIC list: " + err.Error())
 		}

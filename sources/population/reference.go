@@ -2,7 +2,7 @@ package population
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
 	"encoding/csv"
 	"sync"
 )
@@ -10,11 +10,11 @@ import (
 // The General Statistics Office list of 54 ethnic groups and the religion
 // list of QCVN 109:2017/BTTTT, the codes the population database stores.
 
-//go:embed ethnic-groups.csv
-var ethnicCSV []byte
-
-//go:embed religions.csv
-var religionCSV []byte
+// Files holds the code lists as CSV files, ethnic-groups.csv and
+// religions.csv. The demo generator reads them from here too.
+//
+//go:embed ethnic-groups.csv religions.csv
+var Files embed.FS
 
 var (
 	referenceOnce sync.Once
@@ -23,12 +23,16 @@ var (
 )
 
 func loadReference() {
-	ethnicNames = codeNames(ethnicCSV)
-	religionNames = codeNames(religionCSV)
+	ethnicNames = codeNames("ethnic-groups.csv")
+	religionNames = codeNames("religions.csv")
 }
 
 // codeNames maps the first column of an embedded CSV to the second.
-func codeNames(data []byte) map[string]string {
+func codeNames(name string) map[string]string {
+	data, err := Files.ReadFile(name)
+	if err != nil {
+		panic("population: missing embedded code list " + name)
+	}
 	records, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil {
 		panic("population: malformed embedded code list: " + err.Error())
