@@ -45,8 +45,8 @@ type businessHousehold struct {
 type business struct {
 	enterprises []enterprise
 	households  []businessHousehold
-	codes       map[string]bool
-	names       map[string]bool
+	codes       map[string]bool // enterprise codes of every shard
+	names       map[string]bool // enterprise names of every shard
 }
 
 var (
@@ -138,7 +138,7 @@ func (w *world) adultPool(minAge, maxAge int) [][]int32 {
 }
 
 func (w *world) generateBusiness(r *rng, showcase int32) *business {
-	bz := &business{codes: map[string]bool{}, names: map[string]bool{}}
+	bz := &business{codes: w.ledger.enterpriseCodes, names: w.ledger.enterpriseNames}
 	w.adults = w.adultPool(25, 68)
 	pool := w.adults
 

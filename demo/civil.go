@@ -435,7 +435,8 @@ func (w *world) indexMarriages() {
 
 // numberRegistrations gives registrations ids in the order they were made,
 // and numbers the entries of each book: one book per office, kind and year.
-func numberRegistrations(cv *civil) {
+// Ids and numbers continue from those that lg has issued.
+func numberRegistrations(cv *civil, lg *ledger) {
 	order := make([]int, len(cv.regs))
 	for i := range order {
 		order[i] = i
@@ -444,21 +445,17 @@ func numberRegistrations(cv *civil) {
 		ra, rb := &cv.regs[a], &cv.regs[b]
 		return cmp.Or(cmp.Compare(ra.on, rb.on), cmp.Compare(kindOrder[ra.kind], kindOrder[rb.kind]))
 	})
-	type bookKey struct {
-		commune, kind string
-		year          int
-	}
-	next := map[bookKey]int{}
 	books := map[int]string{} // one string per year, shared by its books
 	for n, i := range order {
 		reg := &cv.regs[i]
-		reg.id = int64(n + 1)
+		reg.id = lg.registrations + int64(n+1)
 		key := bookKey{reg.commune, reg.kind, reg.on.year()}
-		next[key]++
+		lg.books[key]++
 		if books[key.year] == "" {
 			books[key.year] = fmt.Sprintf("01/%d", key.year)
 		}
 		reg.book = books[key.year]
-		reg.number = int32(next[key])
+		reg.number = int32(lg.books[key])
 	}
+	lg.registrations += int64(len(cv.regs))
 }

@@ -13,6 +13,7 @@
 package demo
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -41,6 +42,9 @@ type Options struct {
 	// AsOf is the reference "today" of the data: dossiers cover the two
 	// years before it and nothing happens after it. Default 2026-11-30.
 	AsOf time.Time
+
+	// shardCitizens overrides the package's shard size, for tests.
+	shardCitizens int
 }
 
 // DefaultCitizens is the size of the demonstration data set.
@@ -107,8 +111,11 @@ func (o Options) withDefaults() (Options, error) {
 }
 
 // Seed generates the data set that opts selects and writes it to the four
-// source databases, which must be migrated and empty. It writes the four
-// databases concurrently, each in one transaction, and returns the Summary.
+// source databases, which must be migrated and empty, and returns the
+// Summary. Each database is written in one transaction, the four
+// concurrently. Data sets of more than a million citizens are generated in
+// shards of up to a million, and each shard is written while the next is
+// generated, so memory does not grow with the data set.
 func Seed(ctx context.Context, dbs *sources.DBs, opts Options, log *slog.Logger) (*Summary, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
@@ -125,61 +132,152 @@ func Seed(ctx context.Context, dbs *sources.DBs, opts Options, log *slog.Logger)
 		return nil, fmt.Errorf("load reference data: %w", err)
 	}
 
-	start := time.Now()
-	g, err := generate(ref, opts)
-	if err != nil {
-		return nil, err
+	counters := []*counter{
+		{source: "population", counts: map[string]int64{}},
+		{source: "civilstatus", counts: map[string]int64{}},
+		{source: "business", counts: map[string]int64{}},
+		{source: "procedures", counts: map[string]int64{}},
 	}
-	log.InfoContext(ctx, "demo data generated", "citizens", opts.Citizens, "seed", opts.Seed,
-		"as_of", opts.AsOf.Format(time.DateOnly), "elapsed", time.Since(start).Round(time.Millisecond))
+	writers := []struct {
+		db    *sqldb.DB
+		write func(bulkLoader, *generated) error
+	}{
+		{dbs.Population, func(l bulkLoader, g *generated) error {
+			return g.w.writePopulation(l, counters[0], g.dr, g.firstResidence)
+		}},
+		{dbs.CivilStatus, func(l bulkLoader, g *generated) error { return g.w.writeCivilStatus(l, counters[1], g.cv) }},
+		{dbs.Business, func(l bulkLoader, g *generated) error { return g.w.writeBusiness(l, counters[2], g.bz) }},
+		{dbs.Procedures, func(l bulkLoader, g *generated) error {
+			return g.w.writeProcedures(l, counters[3], g.catalogue, g.ds)
+		}},
+	}
 
-	start = time.Now()
-	rows, err := g.write(ctx, dbs)
-	if err != nil {
-		return nil, err
+	// The generator hands each shard to the four writers through unbuffered
+	// channels: it generates shard k+1 while they write shard k, and waits
+	// for all four to take it before it starts on shard k+2.
+	feeds := make([]chan *generated, len(writers))
+	for i := range feeds {
+		feeds[i] = make(chan *generated)
 	}
+	eg, egCtx := errgroup.WithContext(ctx)
+	for i, wr := range writers {
+		eg.Go(func() error {
+			return load(egCtx, wr.db, func(l bulkLoader) error {
+				for g := range feeds[i] {
+					if err := wr.write(l, g); err != nil {
+						return err
+					}
+				}
+				return egCtx.Err()
+			})
+		})
+	}
+
+	var summary *Summary
+	drift := map[string]int{}
+	eg.Go(func() error {
+		defer func() {
+			for _, feed := range feeds {
+				close(feed)
+			}
+		}()
+		lg := newLedger(opts.Citizens, len(ref.communes))
+		sizes := shardSizes(opts.Citizens, cmp.Or(opts.shardCitizens, shardCitizens))
+		for k, size := range sizes {
+			start := time.Now()
+			g, err := generate(ref, opts, lg, k, size)
+			if err != nil {
+				return err
+			}
+			log.InfoContext(egCtx, "demo data generated", "shard", k+1, "of", len(sizes), "citizens", size,
+				"seed", opts.Seed, "as_of", opts.AsOf.Format(time.DateOnly), "elapsed", time.Since(start).Round(time.Millisecond))
+			if k == 0 {
+				summary = g.summary()
+			}
+			for kind, n := range g.dr.counts {
+				drift[kind] += n
+			}
+			for _, feed := range feeds {
+				select {
+				case feed <- g:
+				case <-egCtx.Done():
+					return egCtx.Err()
+				}
+			}
+		}
+		return nil
+	})
+	start := time.Now()
+	if err := eg.Wait(); err != nil {
+		return nil, fmt.Errorf("write demo data: %w", err)
+	}
+	// The writers finish, build their indexes and commit after the last
+	// shard is generated, so this is the time from the start of generation.
 	log.InfoContext(ctx, "demo data written", "elapsed", time.Since(start).Round(time.Millisecond))
 
-	s := g.summary(rows)
-	return s, nil
-}
-
-// generated is a data set ready to be written.
-type generated struct {
-	w        *world
-	cv       *civil
-	bz       *business
-	procs    []procedure
-	ds       *dossiers
-	dr       *drift
-	showcase int32
-}
-
-func generate(ref *refData, opts Options) (*generated, error) {
-	w := newWorld(ref, opts)
-	w.generatePeople(newRNG(opts.Seed, "people"))
-	w.indexIDs()
-	w.generateTemporaryResidences(newRNG(opts.Seed, "temporary residences"))
-	w.indexMarriages()
-	cv := w.generateRegistrations(newRNG(opts.Seed, "civil status"))
-
-	showcase := w.chooseShowcase()
-	if showcase == noone {
-		return nil, fmt.Errorf("no household of %d citizens fits the showcase dossier; use more citizens", opts.Citizens)
+	summary.Citizens = opts.Citizens
+	summary.Drift = drift
+	summary.Rows = map[string]int64{}
+	for _, c := range counters {
+		for table, n := range c.counts {
+			summary.Rows[table] = n
+		}
 	}
-	bz := w.generateBusiness(newRNG(opts.Seed, "business"), showcase)
+	return summary, nil
+}
+
+// generated is one shard of the data set, ready to be written.
+type generated struct {
+	w  *world
+	cv *civil
+	bz *business
+	ds *dossiers
+	dr *drift
+	// catalogue is the procedure catalogue in the first shard and nil in
+	// the others, so that it is written once.
+	catalogue      []procedure
+	firstResidence int64 // id of the shard's first residence
+	showcase       int32 // noone outside the first shard
+}
+
+// generate generates shard number shard, of size citizens, drawing unique
+// ids and sequence numbers from lg. Only the first shard has a showcase
+// dossier.
+func generate(ref *refData, opts Options, lg *ledger, shard, size int) (*generated, error) {
+	opts.Citizens = size
+	w := newWorld(ref, opts, lg)
+	rng := func(step string) *rng { return newRNG(opts.Seed, stream(step, shard)) }
+	w.generatePeople(rng("people"))
+	w.indexIDs()
+	w.generateTemporaryResidences(rng("temporary residences"))
+	w.indexMarriages()
+	cv := w.generateRegistrations(rng("civil status"))
+
+	showcase := noone
+	if shard == 0 {
+		showcase = w.chooseShowcase()
+		if showcase == noone {
+			return nil, fmt.Errorf("no household of %d citizens fits the showcase dossier; use more citizens", size)
+		}
+	}
+	bz := w.generateBusiness(rng("business"), showcase)
 	procs, err := buildProcedures(ref, w.asOf)
 	if err != nil {
 		return nil, err
 	}
-	ds, err := w.generateDossiers(newRNG(opts.Seed, "dossiers"), procs, cv, bz, showcase)
+	ds, err := w.generateDossiers(rng("dossiers"), procs, cv, bz, showcase)
 	if err != nil {
 		return nil, err
 	}
-	dr := w.plantDrift(newRNG(opts.Seed, "drift"), cv, bz, ds, showcase)
-	numberRegistrations(cv)
-	numberDossiers(ds)
-	return &generated{w: w, cv: cv, bz: bz, procs: procs, ds: ds, dr: dr, showcase: showcase}, nil
+	dr := w.plantDrift(rng("drift"), cv, bz, ds, showcase)
+	numberRegistrations(cv, lg)
+	numberDossiers(ds, lg)
+	g := &generated{w: w, cv: cv, bz: bz, ds: ds, dr: dr, showcase: showcase, firstResidence: lg.residences + 1}
+	if shard == 0 {
+		g.catalogue = procs
+	}
+	lg.residences += int64(len(w.people) + len(w.temporaries))
+	return g, nil
 }
 
 // chooseShowcase returns the head of the first household with four or more
@@ -203,48 +301,15 @@ func (w *world) chooseShowcase() int32 {
 	return noone
 }
 
-// write writes the four databases concurrently and returns the row counts.
-func (g *generated) write(ctx context.Context, dbs *sources.DBs) (map[string]int64, error) {
-	counters := []*counter{
-		{source: "population", counts: map[string]int64{}},
-		{source: "civilstatus", counts: map[string]int64{}},
-		{source: "business", counts: map[string]int64{}},
-		{source: "procedures", counts: map[string]int64{}},
-	}
-	jobs := []struct {
-		db   *sqldb.DB
-		fill func(bulkLoader) error
-	}{
-		{dbs.Population, func(l bulkLoader) error { return g.w.writePopulation(l, counters[0], g.dr) }},
-		{dbs.CivilStatus, func(l bulkLoader) error { return g.w.writeCivilStatus(l, counters[1], g.cv) }},
-		{dbs.Business, func(l bulkLoader) error { return g.w.writeBusiness(l, counters[2], g.bz) }},
-		{dbs.Procedures, func(l bulkLoader) error { return g.w.writeProcedures(l, counters[3], g.procs, g.ds) }},
-	}
-	eg, ctx := errgroup.WithContext(ctx)
-	for _, job := range jobs {
-		eg.Go(func() error { return load(ctx, job.db, job.fill) })
-	}
-	if err := eg.Wait(); err != nil {
-		return nil, fmt.Errorf("write demo data: %w", err)
-	}
-	rows := map[string]int64{}
-	for _, c := range counters {
-		for k, v := range c.counts {
-			rows[k] = v
-		}
-	}
-	return rows, nil
-}
-
-func (g *generated) summary(rows map[string]int64) *Summary {
+// summary returns the Summary of the first shard, without row and drift
+// counts.
+func (g *generated) summary() *Summary {
 	w := g.w
 	p := &w.people[g.showcase]
 	s := &Summary{
 		Citizens:          w.opts.Citizens,
 		Seed:              w.opts.Seed,
 		AsOf:              w.asOf.String(),
-		Rows:              rows,
-		Drift:             g.dr.counts,
 		ShowcaseDossier:   g.ds.list[g.ds.showcase].code,
 		ShowcaseCitizen:   p.id,
 		ShowcaseHousehold: w.households[p.household].code,

@@ -492,8 +492,9 @@ func (w *world) showcaseDossiers(r *rng, ds *dossiers, who int32) {
 
 // numberDossiers gives every dossier its code: the receiving unit's
 // e-identifier, the reception date in Vietnam and a 4-digit sequence that
-// restarts every day for every unit.
-func numberDossiers(ds *dossiers) {
+// restarts every day for every unit and continues from the codes lg has
+// issued.
+func numberDossiers(ds *dossiers, lg *ledger) {
 	order := make([]int, len(ds.list))
 	for i := range order {
 		order[i] = i
@@ -502,16 +503,10 @@ func numberDossiers(ds *dossiers) {
 		da, db := &ds.list[a], &ds.list[b]
 		return cmp.Or(strings.Compare(da.unit, db.unit), da.received.Compare(db.received))
 	})
-	var unit string
-	var today day
-	seq := 0
 	for _, i := range order {
 		d := &ds.list[i]
-		local := localDay(d.received)
-		if d.unit != unit || local != today {
-			unit, today, seq = d.unit, local, 0
-		}
-		seq++
-		d.code = fmt.Sprintf("%s-%s-%04d", d.unit, d.received.In(vietnam).Format("060102"), seq)
+		key := dossierDay{d.unit, localDay(d.received)}
+		lg.dossierSeq[key]++
+		d.code = fmt.Sprintf("%s-%s-%04d", d.unit, d.received.In(vietnam).Format("060102"), lg.dossierSeq[key])
 	}
 }

@@ -13,8 +13,7 @@ type world struct {
 	guardianships []guardianship
 	temporaries   []temporaryResidence
 	deceased      []int32
-	ids           map[int64]struct{}
-	communeSeq    []int
+	ledger        *ledger
 
 	provinceDist weighted[int32]
 	anyCommune   []weighted[int32] // per province; wards weigh more than rural communes
@@ -30,15 +29,16 @@ type world struct {
 	nests       [][]nest    // older couples without children at home, per province
 }
 
-func newWorld(ref *refData, opts Options) *world {
+// newWorld returns an empty world for opts.Citizens citizens that draws its
+// unique ids and sequence numbers from lg.
+func newWorld(ref *refData, opts Options, lg *ledger) *world {
 	w := &world{
-		opts:       opts,
-		ref:        ref,
-		names:      newNames(),
-		asOf:       dayOf(opts.AsOf),
-		ids:        make(map[int64]struct{}, opts.Citizens),
-		communeSeq: make([]int, len(ref.communes)),
-		nests:      make([][]nest, len(ref.provinces)),
+		opts:   opts,
+		ref:    ref,
+		names:  newNames(),
+		asOf:   dayOf(opts.AsOf),
+		ledger: lg,
+		nests:  make([][]nest, len(ref.provinces)),
 	}
 	w.people = make([]person, 0, opts.Citizens)
 	for i, p := range ref.provinces {

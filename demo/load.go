@@ -30,7 +30,7 @@ func (c *counter) table(l bulkLoader, name string, columns []string, fill func(t
 	if err != nil {
 		return err
 	}
-	c.counts[c.source+"."+name] = n
+	c.counts[c.source+"."+name] += n
 	return nil
 }
 
@@ -55,7 +55,9 @@ func nullTime(t time.Time) any {
 	return rfc3339(t)
 }
 
-func (w *world) writePopulation(l bulkLoader, c *counter, dr *drift) error {
+// writePopulation writes the citizens, households and residences of w.
+// Residence ids start at firstResidence.
+func (w *world) writePopulation(l bulkLoader, c *counter, dr *drift, firstResidence int64) error {
 	order := make([]int32, len(w.people))
 	for i := range order {
 		order[i] = int32(i)
@@ -136,10 +138,10 @@ func (w *world) writePopulation(l bulkLoader, c *counter, dr *drift) error {
 		return err
 	}
 
-	return w.writeResidences(l, c, dr, order)
+	return w.writeResidences(l, c, dr, order, firstResidence)
 }
 
-func (w *world) writeResidences(l bulkLoader, c *counter, dr *drift, order []int32) error {
+func (w *world) writeResidences(l bulkLoader, c *counter, dr *drift, order []int32, firstID int64) error {
 	temporaries := map[int32][]*temporaryResidence{}
 	for i := range w.temporaries {
 		t := &w.temporaries[i]
@@ -147,7 +149,7 @@ func (w *world) writeResidences(l bulkLoader, c *counter, dr *drift, order []int
 	}
 	columns := []string{"id", "citizen_id", "kind", "address", "commune_code", "registered_on", "expires_on"}
 	return c.table(l, "residences", columns, func(t tableWriter) error {
-		var id int64
+		id := firstID - 1
 		for _, i := range order {
 			p := &w.people[i]
 			since := p.resSince
@@ -299,41 +301,22 @@ func (w *world) writeBusiness(l bulkLoader, c *counter, bz *business) error {
 	})
 }
 
+// writeProcedures writes the dossiers of ds, after the catalogue procs
+// unless procs is nil.
 func (w *world) writeProcedures(l bulkLoader, c *counter, procs []procedure, ds *dossiers) error {
-	columns := []string{"code", "name", "name_key", "sector", "levels", "managing_agency", "processing_time_text",
-		"processing_days", "fee_amount", "fee_currency", "fee_text", "channels", "online_service_level",
-		"status", "decision_no", "issued_on", "amended_on", "abolished_on"}
-	err := c.table(l, "procedures", columns, func(t tableWriter) error {
-		for _, p := range procs {
-			var days, fee any
-			if p.hasDays {
-				days = p.days
-			}
-			if p.hasFee {
-				fee = p.fee
-			}
-			err := t.Append(p.code, p.name, vntext.Fold(p.name), p.sector, p.levels, p.agency, p.timeText,
-				days, fee, nullString(p.currency), p.feeText, strings.Join(p.channels, ";"), p.online,
-				p.status, p.decision, p.issued.String(), nullDay(p.amended, p.amended != 0),
-				nullDay(p.abolished, p.abolished != 0))
-			if err != nil {
-				return err
-			}
+	if procs != nil {
+		if err := writeCatalogue(l, c, procs); err != nil {
+			return err
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
-
 	order := make([]int, len(ds.list))
 	for i := range order {
 		order[i] = i
 	}
 	slices.SortFunc(order, func(a, b int) int { return strings.Compare(ds.list[a].code, ds.list[b].code) })
-	columns = []string{"code", "procedure_code", "applicant_id", "applicant_name", "receiving_commune",
+	columns := []string{"code", "procedure_code", "applicant_id", "applicant_name", "receiving_commune",
 		"province_code", "channel", "status", "received_at", "due_at", "completed_at", "returned_at"}
-	err = c.table(l, "dossiers", columns, func(t tableWriter) error {
+	err := c.table(l, "dossiers", columns, func(t tableWriter) error {
 		for _, i := range order {
 			d := &ds.list[i]
 			code := d.communeCode
@@ -360,6 +343,32 @@ func (w *world) writeProcedures(l bulkLoader, c *counter, procs []procedure, ds 
 				if err := t.Append(d.code, int64(k+1), e.status, rfc3339(e.at), nullString(e.note)); err != nil {
 					return err
 				}
+			}
+		}
+		return nil
+	})
+}
+
+// writeCatalogue writes the procedure catalogue.
+func writeCatalogue(l bulkLoader, c *counter, procs []procedure) error {
+	columns := []string{"code", "name", "name_key", "sector", "levels", "managing_agency", "processing_time_text",
+		"processing_days", "fee_amount", "fee_currency", "fee_text", "channels", "online_service_level",
+		"status", "decision_no", "issued_on", "amended_on", "abolished_on"}
+	return c.table(l, "procedures", columns, func(t tableWriter) error {
+		for _, p := range procs {
+			var days, fee any
+			if p.hasDays {
+				days = p.days
+			}
+			if p.hasFee {
+				fee = p.fee
+			}
+			err := t.Append(p.code, p.name, vntext.Fold(p.name), p.sector, p.levels, p.agency, p.timeText,
+				days, fee, nullString(p.currency), p.feeText, strings.Join(p.channels, ";"), p.online,
+				p.status, p.decision, p.issued.String(), nullDay(p.amended, p.amended != 0),
+				nullDay(p.abolished, p.abolished != 0))
+			if err != nil {
+				return err
 			}
 		}
 		return nil

@@ -390,8 +390,8 @@ func (w *world) newID(r *rng, born day, female bool, birthProvince int32) string
 		n := int64(r.IntN(1_000_000))
 		id := fmt.Sprintf("0%s%d%02d%06d", prefix, century, year%100, n)
 		key, _ := strconv.ParseInt(id, 10, 64)
-		if _, taken := w.ids[key]; !taken {
-			w.ids[key] = struct{}{}
+		if _, taken := w.ledger.personalIDs[key]; !taken {
+			w.ledger.personalIDs[key] = struct{}{}
 			return id
 		}
 	}
@@ -406,9 +406,9 @@ func (w *world) addHousehold(b *hhBuilder) {
 	if len(b.members) == 0 {
 		return
 	}
-	w.communeSeq[b.commune]++
+	w.ledger.householdSeq[b.commune]++
 	h := household{
-		code:    fmt.Sprintf("%s-%06d", w.ref.communes[b.commune].code, w.communeSeq[b.commune]),
+		code:    fmt.Sprintf("%s-%06d", w.ref.communes[b.commune].code, w.ledger.householdSeq[b.commune]),
 		head:    b.members[0],
 		members: b.members,
 		commune: b.commune,
