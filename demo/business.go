@@ -236,10 +236,14 @@ func (w *world) newEnterprise(r *rng, bz *business, rep int32) enterprise {
 	}
 	kind := enterpriseKinds[kinds.pick(r)]
 
-	// Registration dates lean towards recent years, as the register grows.
-	age := math.Pow(r.Float64(), 1.6) * 25 * 365
-	registered := w.asOf - day(age) - 1
-	registered = max(registered, p.born.addYears(20))
+	// Registration dates lean towards recent years, as the register grows,
+	// and fall in the last 25 years and after the representative turned 20.
+	lean := math.Pow(r.Float64(), 1.6)
+	first := max(p.born.addYears(20), w.asOf-25*365)
+	registered := w.asOf - 1
+	if first < registered {
+		registered -= day(lean * float64(registered-first))
+	}
 
 	var statuses weighted[string]
 	for _, s := range enterpriseStatuses {

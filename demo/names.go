@@ -152,7 +152,7 @@ var nameStyles = map[string]*nameStyle{
 		pattern:     "jrai", matrilineal: true,
 	},
 	"highland": {
-		surnames:     surnameList("Đinh", "Hồ", "A Lăng", "Bhling", "Ra Lan", "Y", "K'", "Kơ Sor", "Phạm", "Điểu", "Ka"),
+		surnames:     surnameList("Đinh", "Hồ", "A Lăng", "Bhling", "Ra Lan", "Pi Năng", "Chamaléa", "Kơ Sor", "Phạm", "Điểu", "Ka", "Mấu", "Katơr"),
 		maleMiddle:   []string{"Văn", "Văn", ""},
 		femaleMiddle: []string{"Thị", "Thị", ""},
 		maleGiven:    []string{"Sóc", "Thút", "Blong", "Brếu", "Pẩu", "Hoa", "Đưa", "Nhớ", "Bríu", "Kêu", "Plơi", "Ting"},

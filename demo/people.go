@@ -125,8 +125,14 @@ func (b *hhBuilder) newPerson(female bool, born day, birthPlace, hometown int32,
 		family = w.names.surname(r, b.style, reg)
 	}
 	modern := born.year() >= 1985
+	name := w.names.full(r, b.style, family, female, modern, reg, motherFamily)
+	// Parents do not give a child their own name. Styles with few given
+	// names draw it often, so draw again a few times.
+	for try := 0; try < 4 && (w.nameOf(father) == name || w.nameOf(mother) == name); try++ {
+		name = w.names.full(r, b.style, family, female, modern, reg, motherFamily)
+	}
 	p := person{
-		name:       w.names.full(r, b.style, family, female, modern, reg, motherFamily),
+		name:       name,
 		family:     family,
 		female:     female,
 		born:       born,
@@ -145,6 +151,14 @@ func (b *hhBuilder) newPerson(female bool, born day, birthPlace, hometown int32,
 	p.id = w.newID(r, p.born, p.female, w.ref.communes[birthPlace].province)
 	w.people = append(w.people, p)
 	return int32(len(w.people) - 1)
+}
+
+// nameOf returns the full name of person i, or "" for noone.
+func (w *world) nameOf(i int32) string {
+	if i == noone {
+		return ""
+	}
+	return w.people[i].name
 }
 
 // join adds person i to the household with a relation to its head.
