@@ -60,7 +60,7 @@ func BenchmarkParseAndValidate(b *testing.B) {
 	exec := executor.New(schema)
 	exec.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	query := server.CaseContextQuery()
-	vars := map[string]any{"code": "058.00.30.H08-261126-0001"}
+	vars := map[string]any{"code": "060.00.30.H75-261126-0001"}
 
 	cases := []struct {
 		name  string
