@@ -170,13 +170,17 @@ type Enterprise struct {
 	CommuneCode      string
 	CharterCapital   float64
 	RepresentativeID string
+	// AccessPurpose is passed on to the representative and the people;
+	// see Citizen.
+	AccessPurpose string
 }
 
 // EnterprisePerson is a person registered with an enterprise.
 type EnterprisePerson struct {
-	Role         EnterpriseRole
-	CitizenID    string
-	SharePercent *float64
+	Role          EnterpriseRole
+	CitizenID     string
+	SharePercent  *float64
+	AccessPurpose string
 }
 
 // CitizenEnterprise is an enterprise seen from one of its people.
@@ -201,6 +205,8 @@ type BusinessHousehold struct {
 	Capital      float64
 	Status       BusinessHouseholdStatus
 	RegisteredOn Date
+	// AccessPurpose is passed on to the owner; see Citizen.
+	AccessPurpose string
 }
 
 // Procedure is a procedure of the national catalogue.
@@ -262,6 +268,13 @@ type CitizenConnection struct {
 // ProcedureConnection is a page of procedures.
 type ProcedureConnection struct {
 	Edges    []*ProcedureEdge
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// AuditEntryConnection is a page of audit entries.
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge
 	PageInfo *PageInfo
 	Count    Counter
 }

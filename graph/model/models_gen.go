@@ -35,12 +35,12 @@ type AuditEntry struct {
 	Operation *string `json:"operation,omitempty"`
 }
 
-// A page of audit entries.
-type AuditEntryConnection struct {
-	// The entries, newest first.
-	Entries []*AuditEntry `json:"entries"`
-	// Where this page ends.
-	PageInfo *PageInfo `json:"pageInfo"`
+// An audit entry on a page.
+type AuditEntryEdge struct {
+	// The cursor of this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *AuditEntry `json:"node"`
 }
 
 // Which audit entries to list. Fields combine with AND.
