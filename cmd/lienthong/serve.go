@@ -201,6 +201,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		CORSOrigins:      corsOrigins,
 		Auth:             access.verifier,
 		Audit:            access.audit,
+		CursorSecret:     access.cursorSecret,
 		SavedQueries:     setup.saved,
 		APQCache:         setup.cache,
 		Registered:       setup.registered,
