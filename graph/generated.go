@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	CorrectionRegistration() CorrectionRegistrationResolver
 	DeathRegistration() DeathRegistrationResolver
 	Discrepancy() DiscrepancyResolver
+	DiscrepancyEdge() DiscrepancyEdgeResolver
 	DivorceRegistration() DivorceRegistrationResolver
 	Dossier() DossierResolver
 	DossierConnection() DossierConnectionResolver
@@ -585,6 +586,9 @@ type DeathRegistrationResolver interface {
 }
 type DiscrepancyResolver interface {
 	Citizen(ctx context.Context, obj *model.Discrepancy) (*model.Citizen, error)
+}
+type DiscrepancyEdgeResolver interface {
+	Node(ctx context.Context, obj *model.DiscrepancyEdge) (*model.Discrepancy, error)
 }
 type DivorceRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.DivorceRegistration) (*adminunits.Commune, error)
@@ -4204,8 +4208,8 @@ type DiscrepancyConnection {
 type DiscrepancyEdge {
   "The cursor of this discrepancy: its position in the scan."
   cursor: String!
-  "The discrepancy."
-  node: Discrepancy!
+  "The discrepancy, or null with a FORBIDDEN error when it concerns a citizen outside the caller's scope."
+  node: Discrepancy
 }
 
 # ---------------------------------------------------------------------------
@@ -9217,22 +9221,22 @@ func (ec *executionContext) _DiscrepancyEdge_node(ctx context.Context, field gra
 			return ec.fieldContext_DiscrepancyEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
+			return ec.Resolvers.DiscrepancyEdge().Node(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, selections, v)
+			return ec.marshalODiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DiscrepancyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DiscrepancyEdge",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Discrepancy(ctx, field)
 		},
@@ -16908,13 +16912,14 @@ func (ec *executionContext) _DiscrepancyEdge(ctx context.Context, sel ast.Select
 		case "cursor":
 			out.Values[i] = ec._DiscrepancyEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "node":
-			out.Values[i] = ec._DiscrepancyEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DiscrepancyEdge_node(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -20457,6 +20462,13 @@ func (ec *executionContext) marshalODeathRegistration2ᚖlienthongᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._DeathRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx context.Context, sel ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Discrepancy(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalODiscrepancyKind2ᚕlienthongᚋgraphᚋmodelᚐDiscrepancyKindᚄ(ctx context.Context, v any) ([]model.DiscrepancyKind, error) {

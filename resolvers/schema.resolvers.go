@@ -226,7 +226,7 @@ func (r *citizenResolver) Dossiers(ctx context.Context, obj *model.Citizen, firs
 
 // Discrepancies is the resolver for the discrepancies field.
 func (r *citizenResolver) Discrepancies(ctx context.Context, obj *model.Citizen) ([]*model.Discrepancy, error) {
-	return r.citizenDiscrepancies(ctx, obj.ID)
+	return r.citizenDiscrepancies(ctx, obj.ID, obj.AccessPurpose)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -344,7 +344,17 @@ func (r *discrepancyResolver) Citizen(ctx context.Context, obj *model.Discrepanc
 	if obj.CitizenID == nil {
 		return nil, nil
 	}
-	return r.citizen(ctx, *obj.CitizenID, "")
+	return r.citizen(ctx, *obj.CitizenID, obj.AccessPurpose)
+}
+
+// Node is the resolver for the node field.
+func (r *discrepancyEdgeResolver) Node(ctx context.Context, obj *model.DiscrepancyEdge) (*model.Discrepancy, error) {
+	if id := obj.Node.CitizenID; id != nil {
+		if err := r.guardPersonal(ctx, *id, obj.Node.AccessPurpose, "Discrepancy"); err != nil {
+			return nil, err
+		}
+	}
+	return obj.Node, nil
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -835,6 +845,11 @@ func (r *Resolver) DeathRegistration() graph.DeathRegistrationResolver {
 // Discrepancy returns graph.DiscrepancyResolver implementation.
 func (r *Resolver) Discrepancy() graph.DiscrepancyResolver { return &discrepancyResolver{r} }
 
+// DiscrepancyEdge returns graph.DiscrepancyEdgeResolver implementation.
+func (r *Resolver) DiscrepancyEdge() graph.DiscrepancyEdgeResolver {
+	return &discrepancyEdgeResolver{r}
+}
+
 // DivorceRegistration returns graph.DivorceRegistrationResolver implementation.
 func (r *Resolver) DivorceRegistration() graph.DivorceRegistrationResolver {
 	return &divorceRegistrationResolver{r}
@@ -919,6 +934,7 @@ type (
 	correctionRegistrationResolver    struct{ *Resolver }
 	deathRegistrationResolver         struct{ *Resolver }
 	discrepancyResolver               struct{ *Resolver }
+	discrepancyEdgeResolver           struct{ *Resolver }
 	divorceRegistrationResolver       struct{ *Resolver }
 	dossierResolver                   struct{ *Resolver }
 	dossierConnectionResolver         struct{ *Resolver }

@@ -226,6 +226,8 @@ func TestAccessThroughLinks(t *testing.T) {
 		{"commune_dossier_own_enterprise_person", "commune", enterprisePeople, append(peoplePath, 0, "citizen"), w.applicant},
 		{"commune_dossier_enterprise_co_owner", "commune", enterprisePeople, append(peoplePath, 1, "citizen"), ""},
 		{"commune_dossier_own_business_household", "commune", ownBusinessOwner, ownBusinessOwnerPath, w.applicant},
+		{"commune_dossier_own_discrepancy", "commune", viaDossier(w.openDossier, "discrepancies { citizen { id } }"),
+			[]any{"dossier", "applicant", "discrepancies", 0, "citizen"}, w.applicant},
 		{"commune_closed_dossier_own_enterprise", "commune", closedEnterpriseRep, []any{"dossier", "applicant"}, ""},
 		{"province01_dossier_enterprise_co_owner", "province01", enterprisePeople, append(peoplePath, 1, "citizen"), ""},
 		{"central_dossier_enterprise_co_owner", "central", enterprisePeople, append(peoplePath, 1, "citizen"), w.coOwner},
@@ -651,5 +653,38 @@ func TestCaseContextAsReceivingCommune(t *testing.T) {
 		if got := lookup(decodeAny(t, resp), path); got != w.applicant {
 			t.Errorf("%v = %v, want %s", path, got, w.applicant)
 		}
+	}
+}
+
+func TestDiscrepancyReportNodesFollowTheRule(t *testing.T) {
+	w := newAccessWorld(t)
+	callers := w.callers(t)
+	// The applicant is registered as married but recorded as single.
+	query := `{ discrepancies(communeCode: "00004", kinds: [MARRIAGE_REGISTERED_BUT_SINGLE]) {
+		totalCount edges { node { citizenId values { value } citizen { id } } } } }`
+	node := []any{"discrepancies", "edges", 0, "node"}
+	for _, tt := range []struct {
+		caller  string
+		allowed bool
+	}{
+		{"commune", false},
+		{"commune_header", true},
+		{"central", true},
+	} {
+		t.Run(tt.caller, func(t *testing.T) {
+			resp := callers[tt.caller].query(t, w.env, query, nil)
+			data := decodeAny(t, resp)
+			if n := lookup(data, []any{"discrepancies", "totalCount"}); n != float64(1) {
+				t.Fatalf("totalCount = %v, want 1; errors %+v", n, resp.Errors)
+			}
+			if !tt.allowed {
+				expectForbidden(t, resp, node)
+				return
+			}
+			if got := lookup(data, append(node, "citizenId")); got != w.applicant {
+				t.Errorf("citizenId = %v, want %s; errors %+v", got, w.applicant, resp.Errors)
+			}
+			expectCitizen(t, resp, append(node, "citizen"), w.applicant)
+		})
 	}
 }

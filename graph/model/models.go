@@ -6,6 +6,8 @@ package model
 import (
 	"context"
 	"time"
+
+	"lienthong/sources/adminunits"
 )
 
 // Citizen is a citizen of the population database. Link fields (residence,
@@ -244,6 +246,22 @@ type Dossier struct {
 	ProcedureCode        string
 	ApplicantID          string
 	ApplicantName        string
+}
+
+// Discrepancy is a record that disagrees with another source. The Citizen
+// field of the schema is resolved from CitizenID.
+type Discrepancy struct {
+	Kind                DiscrepancyKind
+	Explanation         string
+	RecordType          DiscrepancyRecordType
+	RecordKey           string
+	CitizenID           *string
+	Sources             []SourceSystem
+	Values              []*DiscrepancyValue
+	Resolution          string
+	ReplacementCommunes []*adminunits.Commune
+	// AccessPurpose is passed on to the citizen; see Citizen.
+	AccessPurpose string
 }
 
 // AbolishedCommune is a commune code in use before 1 July 2025.
