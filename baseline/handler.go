@@ -47,6 +47,9 @@ const maxBodyBytes = 1 << 20
 func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p := auth.From(r.Context())
+		if p.Role != auth.CentralOfficer {
+			log.InfoContext(r.Context(), "raw case context rejected", "role", p.Role, "officer", p.ID, "remote", r.RemoteAddr)
+		}
 		switch p.Role {
 		case auth.CentralOfficer:
 		case auth.Anonymous:

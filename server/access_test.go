@@ -148,7 +148,8 @@ var rootPaths = []struct {
 }
 
 // noLists are the callers who may read no citizen but their own, so they
-// get no citizen list at all: a list's cursors encode names and ids.
+// get no citizen list at all: a list's size and totalCount tell how many
+// citizens match a name.
 var noLists = map[string]bool{"anonymous": true, "reporting": true, "citizen_applicant": true}
 
 func TestAccessByRoleAndPath(t *testing.T) {
