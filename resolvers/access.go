@@ -363,6 +363,10 @@ func scopeDossierFilter(ctx context.Context, f *procedures.DossierFilter) error 
 // mayReadRegistration lets officers read the civil-status registrations of
 // their unit's registering offices. Citizens reach their own registrations
 // through their record.
+// NOTE: past this check, only the citizens a registration names and a
+// birth's child fields pass the citizen rule. A death's place and cause, a
+// correction's old and new values and a confirmation's status are read
+// without a purpose and without an audit entry.
 func (r *Resolver) mayReadRegistration(ctx context.Context, id, communeCode string) error {
 	p := auth.From(ctx)
 	switch p.Role {
