@@ -14,6 +14,7 @@ import (
 
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -26,8 +27,12 @@ import (
 type CaseContext struct {
 	Stores loaders.Stores
 	Units  *adminunits.Units
-	// Now decides which dossiers are overdue.
+	// Now decides which dossiers are overdue and stamps audit entries.
 	Now func() time.Time
+	// Audit receives an entry for every citizen a response holds, written
+	// before the response is sent. When nil, reads are not audited: use
+	// that in tests only.
+	Audit *audit.Store
 }
 
 // dossierPageSize is the first: argument of the applicant's dossiers in the

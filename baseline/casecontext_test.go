@@ -2,6 +2,7 @@ package baseline_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -12,10 +13,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"lienthong/auth"
 	"lienthong/baseline"
 	"lienthong/loaders"
 	"lienthong/server"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
@@ -24,7 +27,7 @@ import (
 )
 
 // newBaseline starts a gateway and, beside it, the raw handler over the
-// same databases.
+// same databases, behind the same credentials and audit trail.
 func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server) {
 	env := testenv.New(t, testenv.Options{Dispatch: loaders.Dispatch{Idle: 2 * time.Millisecond, MaxWait: time.Second}})
 	f := env.Fixture(t)
@@ -40,8 +43,14 @@ func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server
 		},
 		Units: adminunits.MustLoad(),
 		Now:   func() time.Time { return testenv.Now },
+		Audit: env.Audit,
 	}
-	raw := httptest.NewServer(baseline.Handler(c, slog.New(slog.DiscardHandler)))
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: testenv.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	raw := httptest.NewServer(auth.Middleware(verifier, log, baseline.Handler(c, log)))
 	t.Cleanup(raw.Close)
 	return env, f, raw
 }
@@ -70,9 +79,19 @@ type rawResponse struct {
 	} `json:"extensions"`
 }
 
-func postRaw(t *testing.T, url, body string) *rawResponse {
+// postRaw posts body to the raw handler with token as bearer credential,
+// or with none when token is "".
+func postRaw(t *testing.T, url, token, body string) *rawResponse {
 	t.Helper()
-	resp, err := http.Post(url+baseline.Path, "application/json", bytes.NewReader([]byte(body)))
+	req, err := http.NewRequest(http.MethodPost, url+baseline.Path, bytes.NewReader([]byte(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatalf("post: %v", err)
 	}
@@ -119,7 +138,7 @@ func TestRawCaseContextMatchesGateway(t *testing.T) {
 				t.Fatalf("gateway errors: %+v", gql.Errors)
 			}
 			body, _ := json.Marshal(map[string]any{"variables": map[string]any{"code": code}})
-			got := postRaw(t, raw.URL, string(body))
+			got := postRaw(t, raw.URL, testenv.CentralToken(t), string(body))
 			if got.Status != http.StatusOK || len(got.Errors) > 0 {
 				t.Fatalf("raw status %d, errors %+v", got.Status, got.Errors)
 			}
@@ -147,7 +166,7 @@ func TestRawCaseContextRejectsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := postRaw(t, raw.URL, tt.body)
+			got := postRaw(t, raw.URL, testenv.CentralToken(t), tt.body)
 			if got.Status != http.StatusBadRequest {
 				t.Errorf("status = %d, want 400", got.Status)
 			}
@@ -158,5 +177,65 @@ func TestRawCaseContextRejectsBadInput(t *testing.T) {
 				t.Errorf("message %q does not contain %q", got.Errors[0].Message, tt.want)
 			}
 		})
+	}
+}
+
+func TestRawCaseContextNeedsCentralOfficer(t *testing.T) {
+	_, f, raw := newBaseline(t)
+	body := `{"variables":{"code":"` + plantCase(f) + `"}}`
+	commune := testenv.Token(t, auth.Principal{ID: "o-00004", Role: auth.CommuneOfficer, Unit: "00004"})
+	tests := []struct {
+		name   string
+		token  string
+		status int
+		code   string
+	}{
+		{"anonymous", "", http.StatusUnauthorized, "UNAUTHENTICATED"},
+		{"invalid_token", "not.a.token", http.StatusUnauthorized, "UNAUTHENTICATED"},
+		{"commune_officer", commune, http.StatusForbidden, "FORBIDDEN"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := postRaw(t, raw.URL, tt.token, body)
+			if got.Status != tt.status {
+				t.Errorf("status = %d, want %d", got.Status, tt.status)
+			}
+			if len(got.Data) != 0 && string(got.Data) != "null" {
+				t.Errorf("data = %s, want none", got.Data)
+			}
+			if len(got.Errors) != 1 || got.Errors[0].Extensions["code"] != tt.code {
+				t.Errorf("errors = %+v, want one %s", got.Errors, tt.code)
+			}
+		})
+	}
+}
+
+func TestRawCaseContextIsAudited(t *testing.T) {
+	env, f, raw := newBaseline(t)
+	code := plantCase(f)
+	before, err := env.Audit.List(context.Background(), audit.Filter{}, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := postRaw(t, raw.URL, testenv.CentralToken(t), `{"variables":{"code":"`+code+`"}}`)
+	if got.Status != http.StatusOK {
+		t.Fatalf("status %d, errors %+v", got.Status, got.Errors)
+	}
+	all, err := env.Audit.List(context.Background(), audit.Filter{}, 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries := all[:len(all)-len(before)]
+	// The applicant heads a household of four and is married.
+	if len(entries) != 5 {
+		t.Fatalf("got %d entries, want 5 (4 household members and the wife): %+v", len(entries), entries)
+	}
+	for _, e := range entries {
+		if e.Purpose != code || e.Operation != baseline.Operation || e.Role != string(auth.CentralOfficer) {
+			t.Errorf("entry %+v, want purpose %s, operation %q, role central-officer", e, code, baseline.Operation)
+		}
+	}
+	if _, err := env.Audit.Verify(context.Background()); err != nil {
+		t.Errorf("verify: %v", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"lienthong/apierr"
+	"lienthong/auth"
 	"lienthong/sqldb"
 	"lienthong/validate"
 )
@@ -39,9 +40,27 @@ const maxBodyBytes = 1 << 20
 
 // Handler serves the CaseContext data of the dossier in variables.code on
 // POST, as {"data": ...} with the statements of each source in
-// extensions.sources, like the gateway's response.
+// extensions.sources, like the gateway's response. It serves central
+// officers only, because it applies no purpose rule, so it must run behind
+// auth.Middleware. Each response's reads are appended to c.Audit before the
+// response is written; when that fails, the data is withheld.
 func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		p := auth.From(r.Context())
+		if p.Role != auth.CentralOfficer {
+			log.InfoContext(r.Context(), "raw case context rejected", "role", p.Role, "officer", p.ID, "remote", r.RemoteAddr)
+		}
+		switch p.Role {
+		case auth.CentralOfficer:
+		case auth.Anonymous:
+			writeError(w, http.StatusUnauthorized, apierr.Unauthenticated,
+				"missing credentials: send a central officer's token as Authorization: Bearer TOKEN")
+			return
+		default:
+			writeError(w, http.StatusForbidden, apierr.Forbidden,
+				fmt.Sprintf("the raw CaseContext baseline serves central officers only, not role %s", p.Role))
+			return
+		}
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
 			writeError(w, http.StatusMethodNotAllowed, apierr.InvalidArgument,
@@ -73,6 +92,14 @@ func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 			writeError(w, http.StatusInternalServerError, apierr.Internal, "internal error")
 			return
 		}
+		id := requestID(r.Header.Get("X-Request-Id"))
+		if err := c.appendAudit(ctx, p, id, data); err != nil {
+			log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err, "request_id", id, "dossier", code)
+			writeError(w, http.StatusServiceUnavailable, apierr.SourceUnavailable,
+				"personal data withheld: the audit trail could not record this request's reads; retry later (request id "+id+")")
+			return
+		}
+		w.Header().Set("X-Request-Id", id)
 		writeJSON(w, http.StatusOK, response{
 			Data:       data,
 			Extensions: map[string]any{"sources": stats.Snapshot()},

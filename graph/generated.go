@@ -31,6 +31,7 @@ type Config = graphql.Config[ResolverRoot, DirectiveRoot, ComplexityRoot]
 
 type ResolverRoot interface {
 	AbolishedCommune() AbolishedCommuneResolver
+	AuditEntryConnection() AuditEntryConnectionResolver
 	BirthRegistration() BirthRegistrationResolver
 	BusinessHousehold() BusinessHouseholdResolver
 	Citizen() CitizenResolver
@@ -41,6 +42,7 @@ type ResolverRoot interface {
 	CorrectionRegistration() CorrectionRegistrationResolver
 	DeathRegistration() DeathRegistrationResolver
 	Discrepancy() DiscrepancyResolver
+	DiscrepancyEdge() DiscrepancyEdgeResolver
 	DivorceRegistration() DivorceRegistrationResolver
 	Dossier() DossierResolver
 	DossierConnection() DossierConnectionResolver
@@ -86,8 +88,14 @@ type ComplexityRoot struct {
 	}
 
 	AuditEntryConnection struct {
-		Entries  func(childComplexity int) int
-		PageInfo func(childComplexity int) int
+		Edges      func(childComplexity int) int
+		PageInfo   func(childComplexity int) int
+		TotalCount func(childComplexity int) int
+	}
+
+	AuditEntryEdge struct {
+		Cursor func(childComplexity int) int
+		Node   func(childComplexity int) int
 	}
 
 	BirthRegistration struct {
@@ -511,9 +519,16 @@ type ComplexityRoot struct {
 type AbolishedCommuneResolver interface {
 	Successors(ctx context.Context, obj *model.AbolishedCommune) ([]*adminunits.Commune, error)
 }
+type AuditEntryConnectionResolver interface {
+	TotalCount(ctx context.Context, obj *model.AuditEntryConnection) (int, error)
+}
 type BirthRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.BirthRegistration) (*adminunits.Commune, error)
 
+	ChildName(ctx context.Context, obj *model.BirthRegistration) (*string, error)
+	Gender(ctx context.Context, obj *model.BirthRegistration) (*model.Gender, error)
+	DateOfBirth(ctx context.Context, obj *model.BirthRegistration) (*model.Date, error)
+	PlaceOfBirth(ctx context.Context, obj *model.BirthRegistration) (*string, error)
 	Child(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
 	Father(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
 	Mother(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
@@ -572,6 +587,9 @@ type DeathRegistrationResolver interface {
 type DiscrepancyResolver interface {
 	Citizen(ctx context.Context, obj *model.Discrepancy) (*model.Citizen, error)
 }
+type DiscrepancyEdgeResolver interface {
+	Node(ctx context.Context, obj *model.DiscrepancyEdge) (*model.Discrepancy, error)
+}
 type DivorceRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.DivorceRegistration) (*adminunits.Commune, error)
 
@@ -583,7 +601,8 @@ type DossierResolver interface {
 	Procedure(ctx context.Context, obj *model.Dossier) (*model.Procedure, error)
 
 	Applicant(ctx context.Context, obj *model.Dossier) (*model.Citizen, error)
-
+	ApplicantID(ctx context.Context, obj *model.Dossier) (string, error)
+	ApplicantName(ctx context.Context, obj *model.Dossier) (string, error)
 	StatusHistory(ctx context.Context, obj *model.Dossier) ([]*model.DossierEvent, error)
 	Discrepancies(ctx context.Context, obj *model.Dossier) ([]*model.Discrepancy, error)
 }
@@ -601,6 +620,8 @@ type EnterpriseResolver interface {
 	Industries(ctx context.Context, obj *model.Enterprise) ([]*model.Industry, error)
 }
 type EnterprisePersonResolver interface {
+	CitizenID(ctx context.Context, obj *model.EnterprisePerson) (*string, error)
+
 	Citizen(ctx context.Context, obj *model.EnterprisePerson) (*model.Citizen, error)
 }
 type GuardianshipRegistrationResolver interface {
@@ -615,6 +636,8 @@ type HouseholdResolver interface {
 	Members(ctx context.Context, obj *model.Household) ([]*model.HouseholdMember, error)
 }
 type HouseholdMemberResolver interface {
+	CitizenID(ctx context.Context, obj *model.HouseholdMember) (*string, error)
+
 	Citizen(ctx context.Context, obj *model.HouseholdMember) (*model.Citizen, error)
 }
 type MaritalStatusConfirmationResolver interface {
@@ -774,18 +797,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.AuditEntry.Unit(childComplexity), true
 
-	case "AuditEntryConnection.entries":
-		if e.ComplexityRoot.AuditEntryConnection.Entries == nil {
+	case "AuditEntryConnection.edges":
+		if e.ComplexityRoot.AuditEntryConnection.Edges == nil {
 			break
 		}
 
-		return e.ComplexityRoot.AuditEntryConnection.Entries(childComplexity), true
+		return e.ComplexityRoot.AuditEntryConnection.Edges(childComplexity), true
 	case "AuditEntryConnection.pageInfo":
 		if e.ComplexityRoot.AuditEntryConnection.PageInfo == nil {
 			break
 		}
 
 		return e.ComplexityRoot.AuditEntryConnection.PageInfo(childComplexity), true
+	case "AuditEntryConnection.totalCount":
+		if e.ComplexityRoot.AuditEntryConnection.TotalCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryConnection.TotalCount(childComplexity), true
+
+	case "AuditEntryEdge.cursor":
+		if e.ComplexityRoot.AuditEntryEdge.Cursor == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Cursor(childComplexity), true
+	case "AuditEntryEdge.node":
+		if e.ComplexityRoot.AuditEntryEdge.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.AuditEntryEdge.Node(childComplexity), true
 
 	case "BirthRegistration.book":
 		if e.ComplexityRoot.BirthRegistration.Book == nil {
@@ -3282,8 +3324,8 @@ type Household {
 
 "A member of a household."
 type HouseholdMember {
-  "The member's personal identification number as the household register lists it."
-  citizenId: ID!
+  "The member's personal identification number as the household register lists it; null with FORBIDDEN when the member is outside the caller's scope."
+  citizenId: ID
   "The relation to the head of the household (quan hệ với chủ hộ)."
   relationToHead: RelationToHead!
   "The member's citizen record, or null when the population database has none."
@@ -3401,13 +3443,13 @@ type BirthRegistration implements CivilStatusRegistration {
   registeringCommuneCode: ID!
   "When the event was registered."
   registeredOn: Date!
-  "The child's name as written on the registration."
-  childName: String!
-  "The child's gender as written on the registration."
-  gender: Gender!
-  "The date of birth as written on the registration."
-  dateOfBirth: Date!
-  "The place of birth as written on the registration."
+  "The child's name as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
+  childName: String
+  "The child's gender as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
+  gender: Gender
+  "The date of birth as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
+  dateOfBirth: Date
+  "The place of birth as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
   placeOfBirth: String
   "The child's citizen record."
   child: Citizen
@@ -3613,7 +3655,7 @@ type Enterprise {
   charterCapital: Float!
   "The legal representative (người đại diện theo pháp luật), or null when none is on file."
   representative: Citizen
-  "The people registered with the enterprise and their roles, with their personal ids; null with FORBIDDEN for anonymous and reporting callers."
+  "The people registered with the enterprise and their roles; null with FORBIDDEN for anonymous and reporting callers."
   people: [EnterprisePerson!]
   "The business lines by VSIC 2018 level-4 class, the main line first."
   industries: [Industry!]!
@@ -3623,8 +3665,8 @@ type Enterprise {
 type EnterprisePerson {
   "The role in the enterprise."
   role: EnterpriseRole!
-  "The personal identification number as registered."
-  citizenId: ID!
+  "The personal identification number as registered; null with FORBIDDEN when the person is outside the caller's scope."
+  citizenId: ID
   "The share of the capital in percent, where the register gives one."
   sharePercent: Float
   "The citizen record, or null when the population database has none."
@@ -3711,7 +3753,7 @@ type BusinessHousehold {
   name: String!
   "The owner (chủ hộ kinh doanh), or null when the population database has no such citizen."
   owner: Citizen
-  "The owner's personal identification number as registered; null with FORBIDDEN for anonymous and reporting callers."
+  "The owner's personal identification number as registered; null with FORBIDDEN when the owner is outside the caller's scope."
   ownerId: ID
   "The commune of the business location, or null when its code is no longer in force."
   commune: Commune
@@ -3867,9 +3909,9 @@ type Dossier {
   procedureCode: ID!
   "The applicant's citizen record, or null when the population database has none."
   applicant: Citizen
-  "The applicant's personal identification number as entered at reception."
+  "The applicant's personal identification number as entered at reception. Reading it is audited with the dossier as purpose."
   applicantId: ID!
-  "The applicant's name as entered at reception."
+  "The applicant's name as entered at reception. Reading it is audited with the dossier as purpose."
   applicantName: String!
   "The status changes, oldest first."
   statusHistory: [DossierEvent!]!
@@ -4166,8 +4208,8 @@ type DiscrepancyConnection {
 type DiscrepancyEdge {
   "The cursor of this discrepancy: its position in the scan."
   cursor: String!
-  "The discrepancy."
-  node: Discrepancy!
+  "The discrepancy, or null with a FORBIDDEN error when it concerns a citizen outside the caller's scope."
+  node: Discrepancy
 }
 
 # ---------------------------------------------------------------------------
@@ -4210,10 +4252,20 @@ type AuditEntry {
 
 "A page of audit entries."
 type AuditEntryConnection {
-  "The entries, newest first."
-  entries: [AuditEntry!]!
+  "The number of entries matching, over all pages."
+  totalCount: Int!
+  "The entries on this page with their cursors, newest first."
+  edges: [AuditEntryEdge!]!
   "Where this page ends."
   pageInfo: PageInfo!
+}
+
+"An audit entry on a page."
+type AuditEntryEdge {
+  "The cursor of this entry."
+  cursor: String!
+  "The entry."
+  node: AuditEntry!
 }
 `, BuiltIn: false},
 }
@@ -4265,12 +4317,24 @@ func (ec *executionContext) childFields_AuditEntry(ctx context.Context, field gr
 
 func (ec *executionContext) childFields_AuditEntryConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
-	case "entries":
-		return ec.fieldContext_AuditEntryConnection_entries(ctx, field)
+	case "totalCount":
+		return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
+	case "edges":
+		return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
 	case "pageInfo":
 		return ec.fieldContext_AuditEntryConnection_pageInfo(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type AuditEntryConnection", field.Name)
+}
+
+func (ec *executionContext) childFields_AuditEntryEdge(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cursor":
+		return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+	case "node":
+		return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type AuditEntryEdge", field.Name)
 }
 
 func (ec *executionContext) childFields_BirthRegistration(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -6038,33 +6102,56 @@ func (ec *executionContext) fieldContext_AuditEntry_operation(_ context.Context,
 	return graphql.NewScalarFieldContext("AuditEntry", field, false, false, "String")
 }
 
-func (ec *executionContext) _AuditEntryConnection_entries(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+func (ec *executionContext) _AuditEntryConnection_totalCount(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
 		ec.OperationContext,
 		field,
 		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.fieldContext_AuditEntryConnection_entries(ctx, field)
+			return ec.fieldContext_AuditEntryConnection_totalCount(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Entries, nil
+			return ec.Resolvers.AuditEntryConnection().TotalCount(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-			return ec.marshalNAuditEntry2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryᚄ(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
 		},
 		true,
 		true,
 	)
 }
-func (ec *executionContext) fieldContext_AuditEntryConnection_entries(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+func (ec *executionContext) fieldContext_AuditEntryConnection_totalCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryConnection", field, true, true, "Int")
+}
+
+func (ec *executionContext) _AuditEntryConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryConnection) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryConnection_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
+			return ec.marshalNAuditEntryEdge2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryConnection_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "AuditEntryConnection",
 		Field:      field,
 		IsMethod:   false,
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
-			return ec.childFields_AuditEntry(ctx, field)
+			return ec.childFields_AuditEntryEdge(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6097,6 +6184,61 @@ func (ec *executionContext) fieldContext_AuditEntryConnection_pageInfo(_ context
 		IsResolver: false,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_PageInfo(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _AuditEntryEdge_cursor(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_cursor(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cursor, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_cursor(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("AuditEntryEdge", field, false, false, "String")
+}
+
+func (ec *executionContext) _AuditEntryEdge_node(ctx context.Context, field graphql.CollectedField, obj *model.AuditEntryEdge) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_AuditEntryEdge_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Node, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
+			return ec.marshalNAuditEntry2ᚖlienthongᚋgraphᚋmodelᚐAuditEntry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_AuditEntryEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "AuditEntryEdge",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_AuditEntry(ctx, field)
 		},
 	}
 	return fc, nil
@@ -6281,18 +6423,18 @@ func (ec *executionContext) _BirthRegistration_childName(ctx context.Context, fi
 			return ec.fieldContext_BirthRegistration_childName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ChildName, nil
+			return ec.Resolvers.BirthRegistration().ChildName(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_childName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
 }
 
 func (ec *executionContext) _BirthRegistration_gender(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6304,18 +6446,18 @@ func (ec *executionContext) _BirthRegistration_gender(ctx context.Context, field
 			return ec.fieldContext_BirthRegistration_gender(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Gender, nil
+			return ec.Resolvers.BirthRegistration().Gender(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Gender) graphql.Marshaler {
-			return ec.marshalNGender2lienthongᚋgraphᚋmodelᚐGender(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+			return ec.marshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Gender")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Gender")
 }
 
 func (ec *executionContext) _BirthRegistration_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6327,18 +6469,18 @@ func (ec *executionContext) _BirthRegistration_dateOfBirth(ctx context.Context, 
 			return ec.fieldContext_BirthRegistration_dateOfBirth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.DateOfBirth, nil
+			return ec.Resolvers.BirthRegistration().DateOfBirth(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2lienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Date")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Date")
 }
 
 func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6350,7 +6492,7 @@ func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context,
 			return ec.fieldContext_BirthRegistration_placeOfBirth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.PlaceOfBirth, nil
+			return ec.Resolvers.BirthRegistration().PlaceOfBirth(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
@@ -6361,7 +6503,7 @@ func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_placeOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
 }
 
 func (ec *executionContext) _BirthRegistration_child(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -9079,22 +9221,22 @@ func (ec *executionContext) _DiscrepancyEdge_node(ctx context.Context, field gra
 			return ec.fieldContext_DiscrepancyEdge_node(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.Node, nil
+			return ec.Resolvers.DiscrepancyEdge().Node(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, selections, v)
+			return ec.marshalODiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DiscrepancyEdge_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	fc = &graphql.FieldContext{
 		Object:     "DiscrepancyEdge",
 		Field:      field,
-		IsMethod:   false,
-		IsResolver: false,
+		IsMethod:   true,
+		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Discrepancy(ctx, field)
 		},
@@ -9731,7 +9873,7 @@ func (ec *executionContext) _Dossier_applicantId(ctx context.Context, field grap
 			return ec.fieldContext_Dossier_applicantId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ApplicantID, nil
+			return ec.Resolvers.Dossier().ApplicantID(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9742,7 +9884,7 @@ func (ec *executionContext) _Dossier_applicantId(ctx context.Context, field grap
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_applicantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dossier", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("Dossier", field, true, true, "ID")
 }
 
 func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field graphql.CollectedField, obj *model.Dossier) (ret graphql.Marshaler) {
@@ -9754,7 +9896,7 @@ func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field gr
 			return ec.fieldContext_Dossier_applicantName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.ApplicantName, nil
+			return ec.Resolvers.Dossier().ApplicantName(ctx, obj)
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
@@ -9765,7 +9907,7 @@ func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field gr
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_applicantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dossier", field, false, false, "String")
+	return graphql.NewScalarFieldContext("Dossier", field, true, true, "String")
 }
 
 func (ec *executionContext) _Dossier_statusHistory(ctx context.Context, field graphql.CollectedField, obj *model.Dossier) (ret graphql.Marshaler) {
@@ -10782,18 +10924,18 @@ func (ec *executionContext) _EnterprisePerson_citizenId(ctx context.Context, fie
 			return ec.fieldContext_EnterprisePerson_citizenId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CitizenID, nil
+			return ec.Resolvers.EnterprisePerson().CitizenID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_EnterprisePerson_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EnterprisePerson", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("EnterprisePerson", field, true, true, "ID")
 }
 
 func (ec *executionContext) _EnterprisePerson_sharePercent(ctx context.Context, field graphql.CollectedField, obj *model.EnterprisePerson) (ret graphql.Marshaler) {
@@ -11305,18 +11447,18 @@ func (ec *executionContext) _HouseholdMember_citizenId(ctx context.Context, fiel
 			return ec.fieldContext_HouseholdMember_citizenId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return obj.CitizenID, nil
+			return ec.Resolvers.HouseholdMember().CitizenID(ctx, obj)
 		},
 		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdMember_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HouseholdMember", field, false, false, "ID")
+	return graphql.NewScalarFieldContext("HouseholdMember", field, true, true, "ID")
 }
 
 func (ec *executionContext) _HouseholdMember_relationToHead(ctx context.Context, field graphql.CollectedField, obj *model.HouseholdMember) (ret graphql.Marshaler) {
@@ -15735,13 +15877,57 @@ func (ec *executionContext) _AuditEntryConnection(ctx context.Context, sel ast.S
 		switch field.Name {
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("AuditEntryConnection")
-		case "entries":
-			out.Values[i] = ec._AuditEntryConnection_entries(ctx, field, obj)
+		case "totalCount":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._AuditEntryConnection_totalCount(ctx, field, obj)
+				})
+		case "edges":
+			out.Values[i] = ec._AuditEntryConnection_edges(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "pageInfo":
 			out.Values[i] = ec._AuditEntryConnection_pageInfo(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var auditEntryEdgeImplementors = []string{"AuditEntryEdge"}
+
+func (ec *executionContext) _AuditEntryEdge(ctx context.Context, sel ast.SelectionSet, obj *model.AuditEntryEdge) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, auditEntryEdgeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("AuditEntryEdge")
+		case "cursor":
+			out.Values[i] = ec._AuditEntryEdge_cursor(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "node":
+			out.Values[i] = ec._AuditEntryEdge_node(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -15810,25 +15996,29 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "childName":
-			out.Values[i] = ec._BirthRegistration_childName(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_childName(ctx, field, obj)
+				})
 		case "gender":
-			out.Values[i] = ec._BirthRegistration_gender(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_gender(ctx, field, obj)
+				})
 		case "dateOfBirth":
-			out.Values[i] = ec._BirthRegistration_dateOfBirth(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_dateOfBirth(ctx, field, obj)
+				})
 		case "placeOfBirth":
-			out.Values[i] = ec._BirthRegistration_placeOfBirth(ctx, field, obj)
-			if out.Values[i] == graphql.RequiredNull {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._BirthRegistration_placeOfBirth(ctx, field, obj)
+				})
 		case "child":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16722,13 +16912,14 @@ func (ec *executionContext) _DiscrepancyEdge(ctx context.Context, sel ast.Select
 		case "cursor":
 			out.Values[i] = ec._DiscrepancyEdge_cursor(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
-				out.Invalids++
+				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "node":
-			out.Values[i] = ec._DiscrepancyEdge_node(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				out.Invalids++
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._DiscrepancyEdge_node(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -16944,15 +17135,17 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Dossier_applicant(ctx, field, obj)
 				})
 		case "applicantId":
-			out.Values[i] = ec._Dossier_applicantId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dossier_applicantId(ctx, field, obj)
+				})
 		case "applicantName":
-			out.Values[i] = ec._Dossier_applicantName(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Dossier_applicantName(ctx, field, obj)
+				})
 		case "statusHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17325,10 +17518,11 @@ func (ec *executionContext) _EnterprisePerson(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citizenId":
-			out.Values[i] = ec._EnterprisePerson_citizenId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._EnterprisePerson_citizenId(ctx, field, obj)
+				})
 		case "sharePercent":
 			out.Values[i] = ec._EnterprisePerson_sharePercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -17544,10 +17738,11 @@ func (ec *executionContext) _HouseholdMember(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("HouseholdMember")
 		case "citizenId":
-			out.Values[i] = ec._HouseholdMember_citizenId(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
-				atomic.AddUint32(&out.Invalids, 1)
-			}
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._HouseholdMember_citizenId(ctx, field, obj)
+				})
 		case "relationToHead":
 			out.Values[i] = ec._HouseholdMember_relationToHead(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -18822,22 +19017,6 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
-func (ec *executionContext) marshalNAuditEntry2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntry) graphql.Marshaler {
-	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
-		fc := graphql.GetFieldContext(ctx)
-		fc.Result = &v[i]
-		return ec.marshalNAuditEntry2ᚖlienthongᚋgraphᚋmodelᚐAuditEntry(ctx, sel, v[i])
-	})
-
-	for _, e := range ret {
-		if e == graphql.Null {
-			return graphql.Null
-		}
-	}
-
-	return ret
-}
-
 func (ec *executionContext) marshalNAuditEntry2ᚖlienthongᚋgraphᚋmodelᚐAuditEntry(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntry) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "AuditEntry!")
@@ -18852,6 +19031,30 @@ func (ec *executionContext) marshalNAuditEntryConnection2ᚖlienthongᚋgraphᚋ
 		return graphql.Null
 	}
 	return ec._AuditEntryConnection(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNAuditEntryEdge2ᚕᚖlienthongᚋgraphᚋmodelᚐAuditEntryEdgeᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.AuditEntryEdge) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNAuditEntryEdge2ᚖlienthongᚋgraphᚋmodelᚐAuditEntryEdge(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNAuditEntryEdge2ᚖlienthongᚋgraphᚋmodelᚐAuditEntryEdge(ctx context.Context, sel ast.SelectionSet, v *model.AuditEntryEdge) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "AuditEntryEdge!")
+		return graphql.Null
+	}
+	return ec._AuditEntryEdge(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNBoolean2bool(ctx context.Context, v any) (bool, error) {
@@ -20261,6 +20464,13 @@ func (ec *executionContext) marshalODeathRegistration2ᚖlienthongᚋgraphᚋmod
 	return ec._DeathRegistration(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalODiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx context.Context, sel ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Discrepancy(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalODiscrepancyKind2ᚕlienthongᚋgraphᚋmodelᚐDiscrepancyKindᚄ(ctx context.Context, v any) ([]model.DiscrepancyKind, error) {
 	if v == nil {
 		return nil, nil
@@ -20391,6 +20601,22 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	_ = sel
 	res := graphql.MarshalFloatContext(*v)
 	return graphql.WrapContextMarshaler(ctx, res)
+}
+
+func (ec *executionContext) unmarshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (*model.Gender, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.Gender)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v *model.Gender) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOHousehold2ᚖlienthongᚋgraphᚋmodelᚐHousehold(ctx context.Context, sel ast.SelectionSet, v *model.Household) graphql.Marshaler {

@@ -53,6 +53,53 @@ func (r *Resolver) admit(ctx context.Context, m *model.Citizen, purpose string) 
 	return m, nil
 }
 
+// guardPersonal applies the access rule of citizen id, for purpose, to
+// personal data of that citizen that another record holds, such as the
+// child's name on a birth registration or a personal id in a business
+// register, and records the read of fields (schema coordinates such as
+// BirthRegistration.childName) for the audit trail. The citizen's
+// population record, when there is one, decides household and spouse; an
+// id the population database lacks is checked as a citizen with no
+// household. A record naming nobody is readable by central officers only.
+func (r *Resolver) guardPersonal(ctx context.Context, id, purpose string, fields ...string) error {
+	if purpose == "" {
+		purpose = auth.PurposeFrom(ctx)
+	}
+	p := auth.From(ctx)
+	if id == "" {
+		if p.Role == auth.CentralOfficer {
+			return nil
+		}
+		return forbidden("%s names no citizen to check the access rule against, so only central officers read it", fields[0])
+	}
+	m := &model.Citizen{ID: id}
+	c, err := loaders.For(ctx).Citizen.Load(ctx, id)()
+	if err != nil {
+		return err
+	}
+	if c != nil {
+		m = toCitizen(c)
+	}
+	if err := r.mayRead(ctx, p, m, purpose); err != nil {
+		return err
+	}
+	audit.RecorderFrom(ctx).Record(id, purpose, fields)
+	return nil
+}
+
+// guardChild applies guardPersonal to a field of a birth registration that
+// describes the child.
+func (r *Resolver) guardChild(ctx context.Context, b *model.BirthRegistration, field string) error {
+	return r.guardPersonal(ctx, b.ChildID, b.AccessPurpose, "BirthRegistration."+field)
+}
+
+// recordApplicantRead records the read of a dossier field naming the
+// applicant, with the dossier as purpose. The dossier itself was admitted by
+// mayReadDossier or reached through its applicant.
+func recordApplicantRead(ctx context.Context, d *model.Dossier, field string) {
+	audit.RecorderFrom(ctx).Record(d.ApplicantID, d.Code, []string{field})
+}
+
 // readFields returns the names of the Citizen fields the current field
 // selects, leaving out the sensitive ones the caller will not see.
 func readFields(ctx context.Context, p *auth.Principal) []string {
@@ -262,9 +309,8 @@ func (r *Resolver) mayReadHousehold(ctx context.Context, h *model.Household, pur
 }
 
 // mayReadDossier lets officers read the dossiers received in their unit and
-// citizens their own. A dossier names its applicant, so it is personal data.
-// NOTE: reading a dossier's applicantName and applicantId is scoped here but
-// not audited; only reads through the applicant's Citizen record are.
+// citizens their own. A dossier names its applicant, so it is personal data:
+// the applicantId and applicantName resolvers audit their reads.
 func mayReadDossier(ctx context.Context, d *procedures.Dossier) error {
 	p := auth.From(ctx)
 	switch p.Role {
@@ -317,6 +363,10 @@ func scopeDossierFilter(ctx context.Context, f *procedures.DossierFilter) error 
 // mayReadRegistration lets officers read the civil-status registrations of
 // their unit's registering offices. Citizens reach their own registrations
 // through their record.
+// NOTE: past this check, only the citizens a registration names and a
+// birth's child fields pass the citizen rule. A death's place and cause, a
+// correction's old and new values and a confirmation's status are read
+// without a purpose and without an audit entry.
 func (r *Resolver) mayReadRegistration(ctx context.Context, id, communeCode string) error {
 	p := auth.From(ctx)
 	switch p.Role {
@@ -338,22 +388,16 @@ func (r *Resolver) mayReadRegistration(ctx context.Context, id, communeCode stri
 	return forbidden("registration %s was registered by commune %s, outside unit %s", id, communeCode, p.Unit)
 }
 
-// mayReadPersonalID lets officers read the personal ids that business
-// registers list beside public data, such as an enterprise's members or a
-// household business's owner, and a citizen read their own id. Anonymous
-// and reporting callers read the public part of the record only.
-func mayReadPersonalID(ctx context.Context, id string) error {
-	p := auth.From(ctx)
-	switch p.Role {
+// mayListPeople lets officers list the people of an enterprise; each
+// person's id is then guarded on its own. Other callers read the public part
+// of the record only.
+func mayListPeople(ctx context.Context) error {
+	switch p := auth.From(ctx); p.Role {
 	case auth.CentralOfficer, auth.ProvinceOfficer, auth.CommuneOfficer:
 		return nil
-	case auth.Citizen:
-		if id != "" && id == p.CitizenID {
-			return nil
-		}
-		return forbidden("citizen %s may read only their own personal id", p.CitizenID)
-	case auth.Reporting:
-		return forbidden("role reporting may read aggregates and non-personal data only, not personal ids")
+	case auth.Anonymous:
+		return errNoCredentials
+	default:
+		return forbidden("role %s may not list the people of an enterprise", p.Role)
 	}
-	return errNoCredentials
 }

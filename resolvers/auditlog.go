@@ -71,12 +71,15 @@ func (r *Resolver) auditPage(ctx context.Context, f audit.Filter, first *int, af
 	if err != nil {
 		return nil, err
 	}
-	conn := &model.AuditEntryConnection{Entries: []*model.AuditEntry{}, PageInfo: &model.PageInfo{HasNextPage: len(rows) > limit}}
+	conn := &model.AuditEntryConnection{Edges: []*model.AuditEntryEdge{}, PageInfo: &model.PageInfo{HasNextPage: len(rows) > limit}}
 	rows = rows[:min(len(rows), limit)]
 	for i := range rows {
-		conn.Entries = append(conn.Entries, toAuditEntry(&rows[i]))
 		cur := paging.Encode(strconv.FormatInt(rows[i].Seq, 10))
+		conn.Edges = append(conn.Edges, &model.AuditEntryEdge{Cursor: cur, Node: toAuditEntry(&rows[i])})
 		conn.PageInfo.EndCursor = &cur
+	}
+	conn.Count = func(ctx context.Context) (int, error) {
+		return r.Audit.Count(ctx, f)
 	}
 	return conn, nil
 }

@@ -15,6 +15,7 @@ import (
 	"lienthong/loaders"
 	"lienthong/paging"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/population"
 	"lienthong/validate"
@@ -22,8 +23,9 @@ import (
 
 // citizenDiscrepancies runs the citizen rules on rows read through the
 // request's loaders, so a list of citizens costs one statement per source
-// table, however long the list.
-func (r *Resolver) citizenDiscrepancies(ctx context.Context, id string) ([]*model.Discrepancy, error) {
+// table, however long the list. Every finding is about the citizen, who was
+// admitted for purpose, so the findings carry that purpose on.
+func (r *Resolver) citizenDiscrepancies(ctx context.Context, id, purpose string) ([]*model.Discrepancy, error) {
 	l := loaders.For(ctx)
 	citizenThunk := l.Citizen.Load(ctx, id)
 	residencesThunk := l.Residences.Load(ctx, id)
@@ -69,7 +71,7 @@ func (r *Resolver) citizenDiscrepancies(ctx context.Context, id string) ([]*mode
 			findings = append(findings, discrepancy.Enterprise(e, life)...)
 		}
 	}
-	return r.toDiscrepancies(findings), nil
+	return r.toDiscrepancies(findings, purpose), nil
 }
 
 // representedEnterprises loads the enterprises in which the roles make the
@@ -94,7 +96,9 @@ func representedEnterprises(ctx context.Context, l *loaders.Loaders, roles []bus
 }
 
 // dossierDiscrepancies runs the dossier rules, reading the applicant
-// through the request's citizen loader.
+// through the request's citizen loader. The findings name the applicant,
+// so the read is audited like the dossier's applicantName, with the dossier
+// as purpose.
 func (r *Resolver) dossierDiscrepancies(ctx context.Context, code string) ([]*model.Discrepancy, error) {
 	l := loaders.For(ctx)
 	d, err := l.Dossier.Load(ctx, code)()
@@ -111,7 +115,11 @@ func (r *Resolver) dossierDiscrepancies(ctx context.Context, code string) ([]*mo
 			applicant = &population.Life{ID: c.ID, Status: c.Status, DateOfDeath: c.DateOfDeath}
 		}
 	}
-	return r.toDiscrepancies(discrepancy.Dossier(r.Units, d, applicant)), nil
+	findings := discrepancy.Dossier(r.Units, d, applicant)
+	if len(findings) > 0 {
+		audit.RecorderFrom(ctx).Record(d.ApplicantID, d.Code, []string{"Dossier.discrepancies"})
+	}
+	return r.toDiscrepancies(findings, d.Code), nil
 }
 
 // discrepancyReport runs one page of the report over a commune or province.
@@ -159,7 +167,8 @@ func (r *Resolver) discrepancyReport(ctx context.Context, communeCode, provinceC
 			conn.CountsByKind = append(conn.CountsByKind, &model.DiscrepancyCount{Kind: model.DiscrepancyKind(k), Count: n})
 		}
 	}
-	for i, f := range r.toDiscrepancies(page.Findings) {
+	// Each node is guarded on its own, for the request's purpose.
+	for i, f := range r.toDiscrepancies(page.Findings, "") {
 		cursor := paging.Encode("scan", strconv.Itoa(skip+i+1))
 		conn.Edges = append(conn.Edges, &model.DiscrepancyEdge{Cursor: cursor, Node: f})
 		conn.PageInfo.EndCursor = &cursor
@@ -211,7 +220,7 @@ func decodeScanCursor(s string) (int, error) {
 	return n, nil
 }
 
-func (r *Resolver) toDiscrepancies(findings []discrepancy.Finding) []*model.Discrepancy {
+func (r *Resolver) toDiscrepancies(findings []discrepancy.Finding, purpose string) []*model.Discrepancy {
 	out := make([]*model.Discrepancy, len(findings))
 	for i, f := range findings {
 		d := &model.Discrepancy{
@@ -223,6 +232,7 @@ func (r *Resolver) toDiscrepancies(findings []discrepancy.Finding) []*model.Disc
 			Sources:             make([]model.SourceSystem, len(f.Sources)),
 			Values:              make([]*model.DiscrepancyValue, len(f.Values)),
 			ReplacementCommunes: []*adminunits.Commune{},
+			AccessPurpose:       purpose,
 		}
 		if f.CitizenID != "" {
 			id := f.CitizenID
@@ -252,7 +262,9 @@ func (r *Resolver) toDiscrepancies(findings []discrepancy.Finding) []*model.Disc
 // mayReadUnitReport lets officers read the discrepancy report of their own
 // unit: the report names citizens and shows their recorded values, so it is
 // personal data. Central officers read every unit; a province officer reads
-// the province and its communes; a commune officer reads the commune.
+// the province and its communes; a commune officer reads the commune. Within
+// the unit, each discrepancy about a citizen is then guarded by that
+// citizen's access rule.
 func (r *Resolver) mayReadUnitReport(ctx context.Context, communeCode, provinceCode string) error {
 	p := auth.From(ctx)
 	switch p.Role {

@@ -17,14 +17,15 @@ import (
 	"lienthong/vntext"
 )
 
+// citizenList names the citizen list in its sealed cursors.
+const citizenList = "citizens"
+
 // listCitizens reads one page of a citizen list. The page and its count
 // are one statement each; the count runs only when totalCount is selected.
 func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
-	// Each edge's cursor encodes the citizen's folded name and id, which
-	// the node's access check cannot withhold, so callers who may read no
-	// citizen get no list at all.
-	// NOTE: an officer still sees the cursors of out-of-scope citizens in a
-	// list; opaque or sealed cursors would close that.
+	// Cursors are sealed, so they reveal no name or id. The page's size,
+	// hasNextPage and totalCount still tell how many citizens match a name,
+	// so callers who may read no citizen get no list at all.
 	switch auth.From(ctx).Role {
 	case auth.Anonymous:
 		return nil, errNoCredentials
@@ -55,7 +56,7 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 	}
 	var cursor *population.CitizenCursor
 	if after != nil {
-		parts, err := paging.Decode(*after, 2)
+		parts, err := r.Cursors.Open(citizenList, *after, 2)
 		if err != nil {
 			return nil, err
 		}
@@ -73,7 +74,7 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 	rows = rows[:min(len(rows), limit)]
 	for i := range rows {
 		c := &rows[i]
-		cur := paging.Encode(c.NameKey, c.ID)
+		cur := r.Cursors.Seal(citizenList, c.NameKey, c.ID)
 		node := toCitizen(c)
 		node.AccessPurpose = purpose
 		conn.Edges = append(conn.Edges, &model.CitizenEdge{Cursor: cur, Node: node})

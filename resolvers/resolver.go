@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"lienthong/loaders"
+	"lienthong/paging"
 	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
 )
@@ -20,4 +21,6 @@ type Resolver struct {
 	// Audit is the trail that myAccessLog and auditTrail read; nil when
 	// auditing is off.
 	Audit *audit.Store
+	// Cursors seals the cursors of lists whose sort key is personal data.
+	Cursors *paging.Sealer
 }

@@ -29,9 +29,46 @@ func (r *abolishedCommuneResolver) Successors(ctx context.Context, obj *model.Ab
 	return out, nil
 }
 
+// TotalCount is the resolver for the totalCount field.
+func (r *auditEntryConnectionResolver) TotalCount(ctx context.Context, obj *model.AuditEntryConnection) (int, error) {
+	return obj.Count(ctx)
+}
+
 // RegisteringCommune is the resolver for the registeringCommune field.
 func (r *birthRegistrationResolver) RegisteringCommune(ctx context.Context, obj *model.BirthRegistration) (*adminunits.Commune, error) {
 	return r.commune(obj.RegisteringCommuneCode), nil
+}
+
+// ChildName is the resolver for the childName field.
+func (r *birthRegistrationResolver) ChildName(ctx context.Context, obj *model.BirthRegistration) (*string, error) {
+	if err := r.guardChild(ctx, obj, "childName"); err != nil {
+		return nil, err
+	}
+	return &obj.ChildName, nil
+}
+
+// Gender is the resolver for the gender field.
+func (r *birthRegistrationResolver) Gender(ctx context.Context, obj *model.BirthRegistration) (*model.Gender, error) {
+	if err := r.guardChild(ctx, obj, "gender"); err != nil {
+		return nil, err
+	}
+	return &obj.Gender, nil
+}
+
+// DateOfBirth is the resolver for the dateOfBirth field.
+func (r *birthRegistrationResolver) DateOfBirth(ctx context.Context, obj *model.BirthRegistration) (*model.Date, error) {
+	if err := r.guardChild(ctx, obj, "dateOfBirth"); err != nil {
+		return nil, err
+	}
+	return &obj.DateOfBirth, nil
+}
+
+// PlaceOfBirth is the resolver for the placeOfBirth field.
+func (r *birthRegistrationResolver) PlaceOfBirth(ctx context.Context, obj *model.BirthRegistration) (*string, error) {
+	if err := r.guardChild(ctx, obj, "placeOfBirth"); err != nil {
+		return nil, err
+	}
+	return obj.PlaceOfBirth, nil
 }
 
 // Child is the resolver for the child field.
@@ -51,12 +88,12 @@ func (r *birthRegistrationResolver) Mother(ctx context.Context, obj *model.Birth
 
 // Owner is the resolver for the owner field.
 func (r *businessHouseholdResolver) Owner(ctx context.Context, obj *model.BusinessHousehold) (*model.Citizen, error) {
-	return r.citizen(ctx, obj.OwnerID, "")
+	return r.citizen(ctx, obj.OwnerID, obj.AccessPurpose)
 }
 
 // OwnerID is the resolver for the ownerId field.
 func (r *businessHouseholdResolver) OwnerID(ctx context.Context, obj *model.BusinessHousehold) (*string, error) {
-	if err := mayReadPersonalID(ctx, obj.OwnerID); err != nil {
+	if err := r.guardPersonal(ctx, obj.OwnerID, obj.AccessPurpose, "BusinessHousehold.ownerId"); err != nil {
 		return nil, err
 	}
 	return &obj.OwnerID, nil
@@ -159,6 +196,7 @@ func (r *citizenResolver) Enterprises(ctx context.Context, obj *model.Citizen) (
 		if e == nil {
 			continue
 		}
+		e.AccessPurpose = obj.AccessPurpose
 		out = append(out, &model.CitizenEnterprise{
 			Code: e.Code, Name: e.Name, Type: e.Type, Status: e.Status,
 			Role: enum[model.EnterpriseRole](role.Role), Enterprise: e,
@@ -176,6 +214,7 @@ func (r *citizenResolver) BusinessHouseholds(ctx context.Context, obj *model.Cit
 	out := make([]*model.BusinessHousehold, len(rows))
 	for i := range rows {
 		out[i] = toBusinessHousehold(&rows[i])
+		out[i].AccessPurpose = obj.AccessPurpose
 	}
 	return out, nil
 }
@@ -187,7 +226,7 @@ func (r *citizenResolver) Dossiers(ctx context.Context, obj *model.Citizen, firs
 
 // Discrepancies is the resolver for the discrepancies field.
 func (r *citizenResolver) Discrepancies(ctx context.Context, obj *model.Citizen) ([]*model.Discrepancy, error) {
-	return r.citizenDiscrepancies(ctx, obj.ID)
+	return r.citizenDiscrepancies(ctx, obj.ID, obj.AccessPurpose)
 }
 
 // TotalCount is the resolver for the totalCount field.
@@ -305,7 +344,17 @@ func (r *discrepancyResolver) Citizen(ctx context.Context, obj *model.Discrepanc
 	if obj.CitizenID == nil {
 		return nil, nil
 	}
-	return r.citizen(ctx, *obj.CitizenID, "")
+	return r.citizen(ctx, *obj.CitizenID, obj.AccessPurpose)
+}
+
+// Node is the resolver for the node field.
+func (r *discrepancyEdgeResolver) Node(ctx context.Context, obj *model.DiscrepancyEdge) (*model.Discrepancy, error) {
+	if id := obj.Node.CitizenID; id != nil {
+		if err := r.guardPersonal(ctx, *id, obj.Node.AccessPurpose, "Discrepancy"); err != nil {
+			return nil, err
+		}
+	}
+	return obj.Node, nil
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -343,6 +392,18 @@ func (r *dossierResolver) Applicant(ctx context.Context, obj *model.Dossier) (*m
 	return r.citizen(ctx, obj.ApplicantID, obj.Code)
 }
 
+// ApplicantID is the resolver for the applicantId field.
+func (r *dossierResolver) ApplicantID(ctx context.Context, obj *model.Dossier) (string, error) {
+	recordApplicantRead(ctx, obj, "Dossier.applicantId")
+	return obj.ApplicantID, nil
+}
+
+// ApplicantName is the resolver for the applicantName field.
+func (r *dossierResolver) ApplicantName(ctx context.Context, obj *model.Dossier) (string, error) {
+	recordApplicantRead(ctx, obj, "Dossier.applicantName")
+	return obj.ApplicantName, nil
+}
+
 // StatusHistory is the resolver for the statusHistory field.
 func (r *dossierResolver) StatusHistory(ctx context.Context, obj *model.Dossier) ([]*model.DossierEvent, error) {
 	rows, err := loaders.For(ctx).DossierEvents.Load(ctx, obj.Code)()
@@ -378,12 +439,12 @@ func (r *enterpriseResolver) Commune(ctx context.Context, obj *model.Enterprise)
 
 // Representative is the resolver for the representative field.
 func (r *enterpriseResolver) Representative(ctx context.Context, obj *model.Enterprise) (*model.Citizen, error) {
-	return r.citizen(ctx, obj.RepresentativeID, "")
+	return r.citizen(ctx, obj.RepresentativeID, obj.AccessPurpose)
 }
 
 // People is the resolver for the people field.
 func (r *enterpriseResolver) People(ctx context.Context, obj *model.Enterprise) ([]*model.EnterprisePerson, error) {
-	if err := mayReadPersonalID(ctx, ""); err != nil {
+	if err := mayListPeople(ctx); err != nil {
 		return nil, err
 	}
 	rows, err := loaders.For(ctx).EnterprisePeople.Load(ctx, obj.Code)()
@@ -392,7 +453,10 @@ func (r *enterpriseResolver) People(ctx context.Context, obj *model.Enterprise) 
 	}
 	out := make([]*model.EnterprisePerson, len(rows))
 	for i, p := range rows {
-		out[i] = &model.EnterprisePerson{Role: enum[model.EnterpriseRole](p.Role), CitizenID: p.CitizenID, SharePercent: p.SharePercent}
+		out[i] = &model.EnterprisePerson{
+			Role: enum[model.EnterpriseRole](p.Role), CitizenID: p.CitizenID, SharePercent: p.SharePercent,
+			AccessPurpose: obj.AccessPurpose,
+		}
 	}
 	return out, nil
 }
@@ -410,9 +474,17 @@ func (r *enterpriseResolver) Industries(ctx context.Context, obj *model.Enterpri
 	return out, nil
 }
 
+// CitizenID is the resolver for the citizenId field.
+func (r *enterprisePersonResolver) CitizenID(ctx context.Context, obj *model.EnterprisePerson) (*string, error) {
+	if err := r.guardPersonal(ctx, obj.CitizenID, obj.AccessPurpose, "EnterprisePerson.citizenId"); err != nil {
+		return nil, err
+	}
+	return &obj.CitizenID, nil
+}
+
 // Citizen is the resolver for the citizen field.
 func (r *enterprisePersonResolver) Citizen(ctx context.Context, obj *model.EnterprisePerson) (*model.Citizen, error) {
-	return r.citizen(ctx, obj.CitizenID, "")
+	return r.citizen(ctx, obj.CitizenID, obj.AccessPurpose)
 }
 
 // RegisteringCommune is the resolver for the registeringCommune field.
@@ -462,6 +534,14 @@ func (r *householdResolver) Members(ctx context.Context, obj *model.Household) (
 		}
 	}
 	return out, nil
+}
+
+// CitizenID is the resolver for the citizenId field.
+func (r *householdMemberResolver) CitizenID(ctx context.Context, obj *model.HouseholdMember) (*string, error) {
+	if err := r.guardPersonal(ctx, obj.CitizenID, obj.AccessPurpose, "HouseholdMember.citizenId"); err != nil {
+		return nil, err
+	}
+	return &obj.CitizenID, nil
 }
 
 // Citizen is the resolver for the citizen field.
@@ -720,6 +800,11 @@ func (r *Resolver) AbolishedCommune() graph.AbolishedCommuneResolver {
 	return &abolishedCommuneResolver{r}
 }
 
+// AuditEntryConnection returns graph.AuditEntryConnectionResolver implementation.
+func (r *Resolver) AuditEntryConnection() graph.AuditEntryConnectionResolver {
+	return &auditEntryConnectionResolver{r}
+}
+
 // BirthRegistration returns graph.BirthRegistrationResolver implementation.
 func (r *Resolver) BirthRegistration() graph.BirthRegistrationResolver {
 	return &birthRegistrationResolver{r}
@@ -759,6 +844,11 @@ func (r *Resolver) DeathRegistration() graph.DeathRegistrationResolver {
 
 // Discrepancy returns graph.DiscrepancyResolver implementation.
 func (r *Resolver) Discrepancy() graph.DiscrepancyResolver { return &discrepancyResolver{r} }
+
+// DiscrepancyEdge returns graph.DiscrepancyEdgeResolver implementation.
+func (r *Resolver) DiscrepancyEdge() graph.DiscrepancyEdgeResolver {
+	return &discrepancyEdgeResolver{r}
+}
 
 // DivorceRegistration returns graph.DivorceRegistrationResolver implementation.
 func (r *Resolver) DivorceRegistration() graph.DivorceRegistrationResolver {
@@ -833,6 +923,7 @@ func (r *Resolver) Residence() graph.ResidenceResolver { return &residenceResolv
 
 type (
 	abolishedCommuneResolver          struct{ *Resolver }
+	auditEntryConnectionResolver      struct{ *Resolver }
 	birthRegistrationResolver         struct{ *Resolver }
 	businessHouseholdResolver         struct{ *Resolver }
 	citizenResolver                   struct{ *Resolver }
@@ -843,6 +934,7 @@ type (
 	correctionRegistrationResolver    struct{ *Resolver }
 	deathRegistrationResolver         struct{ *Resolver }
 	discrepancyResolver               struct{ *Resolver }
+	discrepancyEdgeResolver           struct{ *Resolver }
 	divorceRegistrationResolver       struct{ *Resolver }
 	dossierResolver                   struct{ *Resolver }
 	dossierConnectionResolver         struct{ *Resolver }

@@ -19,10 +19,14 @@ import (
 //   - applicant heads a household in 00004 with member, is married to
 //     spouse, who lives in 25747 (province 79), represents enterprise and
 //     owns a household business;
+//   - coOwner, of 20194, is a member of enterprise and no relative;
+//   - child, of 20194, is the applicant's son outside the household, whose
+//     birth registration names the applicant as father;
 //   - outsider lives in 20194 (province 48) and represents enterprise2.
 type accessWorld struct {
 	env                                 *testenv.Env
 	applicant, member, spouse, outsider string
+	coOwner, child                      string
 	names                               map[string]string
 	household, enterprise, enterprise2  string
 	openDossier, closedDossier          string
@@ -39,6 +43,19 @@ func newAccessWorld(t *testing.T) *accessWorld {
 	f.Marriage(w.applicant, w.spouse, "2010-10-10")
 	w.enterprise = f.Enterprise(w.applicant)
 	w.enterprise2 = f.Enterprise(w.outsider)
+	w.coOwner = f.Citizen(testenv.Person{FullName: "Đỗ Văn Góp Vốn Thử", CommuneCode: "20194"})
+	testenv.Insert(t, env.DBs.Business, "enterprise_people", map[string]any{
+		"enterprise_code": w.enterprise, "citizen_id": w.coOwner, "role": "member",
+	})
+	w.child = f.Citizen(testenv.Person{FullName: "Trần Văn Con Thử", CommuneCode: "20194"})
+	var childBirth int
+	if err := env.DBs.CivilStatus.X().Get(&childBirth, env.DBs.CivilStatus.X().Rebind(
+		`SELECT registration_id FROM registration_parties WHERE citizen_id = ? AND role = 'child'`), w.child); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Insert(t, env.DBs.CivilStatus, "registration_parties", map[string]any{
+		"registration_id": childBirth, "citizen_id": w.applicant, "role": "father", "full_name": "",
+	})
 	f.BusinessHousehold(w.applicant)
 	w.openDossier = f.Dossier("1.001193", w.applicant, "2026-11-20", "processing")
 	w.closedDossier = f.Dossier("1.001193", w.applicant, "2026-01-05", "returned")
@@ -131,7 +148,8 @@ var rootPaths = []struct {
 }
 
 // noLists are the callers who may read no citizen but their own, so they
-// get no citizen list at all: a list's cursors encode names and ids.
+// get no citizen list at all: a list's size and totalCount tell how many
+// citizens match a name.
 var noLists = map[string]bool{"anonymous": true, "reporting": true, "citizen_applicant": true}
 
 func TestAccessByRoleAndPath(t *testing.T) {
@@ -182,6 +200,13 @@ func TestAccessThroughLinks(t *testing.T) {
 	repPath := []any{"enterprise", "representative"}
 	ownerPath := []any{"businessHousehold", "owner"}
 	householdMemberPath := []any{"household", "members", 1, "citizen"}
+	ownEnterpriseRep := viaDossier(w.openDossier, `enterprises { enterprise { representative { id } } }`)
+	ownEnterpriseRepPath := []any{"dossier", "applicant", "enterprises", 0, "enterprise", "representative"}
+	closedEnterpriseRep := viaDossier(w.closedDossier, `enterprises { enterprise { representative { id } } }`)
+	enterprisePeople := viaDossier(w.openDossier, `enterprises { enterprise { people { role citizen { id } } } }`)
+	peoplePath := []any{"dossier", "applicant", "enterprises", 0, "enterprise", "people"}
+	ownBusinessOwner := viaDossier(w.openDossier, `businessHouseholds { owner { id } }`)
+	ownBusinessOwnerPath := []any{"dossier", "applicant", "businessHouseholds", 0, "owner"}
 
 	tests := []struct {
 		name   string
@@ -198,6 +223,15 @@ func TestAccessThroughLinks(t *testing.T) {
 		{"commune_header_representative", "commune_header", representative, repPath, w.applicant},
 		{"commune_owner", "commune", owner, ownerPath, ""},
 		{"commune_header_owner", "commune_header", owner, ownerPath, w.applicant},
+		{"commune_dossier_own_enterprise", "commune", ownEnterpriseRep, ownEnterpriseRepPath, w.applicant},
+		{"commune_dossier_own_enterprise_person", "commune", enterprisePeople, append(peoplePath, 0, "citizen"), w.applicant},
+		{"commune_dossier_enterprise_co_owner", "commune", enterprisePeople, append(peoplePath, 1, "citizen"), ""},
+		{"commune_dossier_own_business_household", "commune", ownBusinessOwner, ownBusinessOwnerPath, w.applicant},
+		{"commune_dossier_own_discrepancy", "commune", viaDossier(w.openDossier, "discrepancies { citizen { id } }"),
+			[]any{"dossier", "applicant", "discrepancies", 0, "citizen"}, w.applicant},
+		{"commune_closed_dossier_own_enterprise", "commune", closedEnterpriseRep, []any{"dossier", "applicant"}, ""},
+		{"province01_dossier_enterprise_co_owner", "province01", enterprisePeople, append(peoplePath, 1, "citizen"), ""},
+		{"central_dossier_enterprise_co_owner", "central", enterprisePeople, append(peoplePath, 1, "citizen"), w.coOwner},
 		{"commune_household_root", "commune", householdRoot, []any{"household"}, ""},
 		{"commune_argument_household_member", "commune_argument", householdRoot, householdMemberPath, w.member},
 		{"other_commune_dossier", "other_commune", viaDossier(w.openDossier, "fullName"), []any{"dossier"}, ""},
@@ -510,4 +544,148 @@ func TestProvinceOfficerReadsApplicantsOfProvince(t *testing.T) {
 
 	resp = env.QueryAs(t, testenv.Token(t, auth.Principal{ID: "o-79", Role: auth.ProvinceOfficer, Unit: "79"}), query, nil)
 	expectForbidden(t, resp, []any{"a"})
+}
+
+// TestPersonalDataInOtherRecords covers personal data that records other
+// than the citizen's own hold: personal ids in business registers and the
+// household register, and the child's particulars on a birth registration.
+func TestPersonalDataInOtherRecords(t *testing.T) {
+	w := newAccessWorld(t)
+	callers := w.callers(t)
+	viaDossier := func(inner string) string {
+		return `{ dossier(code: "` + w.openDossier + `") { applicant { id ` + inner + ` } } }`
+	}
+	people := `{ enterprise(code: "` + w.enterprise + `") { people { citizenId } } }`
+	ownerID := `{ businessHousehold(code: "` + w.applicant + `") { ownerId } }`
+	dossierPeople := viaDossier(`enterprises { enterprise { people { citizenId } } }`)
+	dossierOwnerID := viaDossier(`businessHouseholds { ownerId }`)
+	memberIDs := viaDossier(`household { members { citizenId } }`)
+	// The applicant's registrations, oldest first: their own birth, their
+	// son's birth naming them as father, their marriage.
+	births := viaDossier(`civilStatus { all { ... on BirthRegistration { childName dateOfBirth gender placeOfBirth } } }`)
+
+	peoplePath := []any{"enterprise", "people"}
+	dossierPeoplePath := []any{"dossier", "applicant", "enterprises", 0, "enterprise", "people"}
+	allPath := []any{"dossier", "applicant", "civilStatus", "all"}
+
+	tests := []struct {
+		name   string
+		caller string
+		query  string
+		path   []any
+		want   string // the value at path, or "" for FORBIDDEN
+	}{
+		{"commune_person_id_no_purpose", "commune", people, append(peoplePath, 0, "citizenId"), ""},
+		{"commune_header_person_id", "commune_header", people, append(peoplePath, 0, "citizenId"), w.applicant},
+		{"commune_header_co_owner_id", "commune_header", people, append(peoplePath, 1, "citizenId"), ""},
+		{"commune_dossier_person_id", "commune", dossierPeople, append(dossierPeoplePath, 0, "citizenId"), w.applicant},
+		{"commune_dossier_co_owner_id", "commune", dossierPeople, append(dossierPeoplePath, 1, "citizenId"), ""},
+		{"central_co_owner_id", "central", people, append(peoplePath, 1, "citizenId"), w.coOwner},
+		{"commune_owner_id_no_purpose", "commune", ownerID, []any{"businessHousehold", "ownerId"}, ""},
+		{"commune_dossier_owner_id", "commune", dossierOwnerID,
+			[]any{"dossier", "applicant", "businessHouseholds", 0, "ownerId"}, w.applicant},
+		{"citizen_own_owner_id", "citizen_applicant", ownerID, []any{"businessHousehold", "ownerId"}, w.applicant},
+		{"reporting_owner_id", "reporting", ownerID, []any{"businessHousehold", "ownerId"}, ""},
+		{"commune_dossier_member_id", "commune", memberIDs,
+			[]any{"dossier", "applicant", "household", "members", 1, "citizenId"}, w.member},
+		{"commune_dossier_own_birth_name", "commune", births, append(allPath, 0, "childName"), w.names[w.applicant]},
+		{"commune_dossier_son_birth_name", "commune", births, append(allPath, 1, "childName"), ""},
+		{"commune_dossier_son_birth_date", "commune", births, append(allPath, 1, "dateOfBirth"), ""},
+		{"commune_dossier_son_birth_gender", "commune", births, append(allPath, 1, "gender"), ""},
+		{"commune_dossier_son_birth_place", "commune", births, append(allPath, 1, "placeOfBirth"), ""},
+		{"central_son_birth_name", "central", births, append(allPath, 1, "childName"), "Trần Văn Con Thử"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := callers[tt.caller]
+			resp := c.query(t, w.env, tt.query, map[string]any{"p": c.purpose})
+			if tt.want == "" {
+				expectForbidden(t, resp, tt.path)
+				return
+			}
+			if e := errorAt(resp, tt.path); e != nil {
+				t.Errorf("error at %v: %s", tt.path, e.Message)
+			}
+			if got := lookup(decodeAny(t, resp), tt.path); got != tt.want {
+				t.Errorf("%v = %v, want %s; errors %+v", tt.path, got, tt.want, resp.Errors)
+			}
+		})
+	}
+}
+
+// TestCaseContextAsReceivingCommune runs the CaseContext example, and the
+// same case followed into the applicant's businesses, as an officer of the
+// receiving commune: only the co-owner, who is no relative, is withheld.
+func TestCaseContextAsReceivingCommune(t *testing.T) {
+	w := newAccessWorld(t)
+	c := w.callers(t)["commune"]
+
+	resp := c.query(t, w.env, server.CaseContextQuery(), map[string]any{"code": w.openDossier})
+	if len(resp.Errors) != 0 {
+		t.Errorf("CaseContext errors: %+v", resp.Errors)
+	}
+	if got := lookup(decodeAny(t, resp), []any{"dossier", "applicant", "id"}); got != w.applicant {
+		t.Errorf("applicant = %v, want %s", got, w.applicant)
+	}
+
+	businesses := `query($code: ID!) { dossier(code: $code) { applicantId applicantName applicant {
+		enterprises { code enterprise { representative { id } people { role citizenId citizen { id } } } }
+		businessHouseholds { ownerId owner { id } }
+		civilStatus { marriages { spouse { id } husband { id } wife { id } } } } } }`
+	resp = c.query(t, w.env, businesses, map[string]any{"code": w.openDossier})
+	coOwner := []any{"dossier", "applicant", "enterprises", 0, "enterprise", "people", 1}
+	want := map[string]bool{
+		fmt.Sprint(append(coOwner, "citizenId")): true,
+		fmt.Sprint(append(coOwner, "citizen")):   true,
+	}
+	for _, e := range resp.Errors {
+		if !want[fmt.Sprint(normalise(e.Path))] || e.Extensions["code"] != "FORBIDDEN" {
+			t.Errorf("unexpected error at %v: %s (%v)", e.Path, e.Message, e.Extensions["code"])
+		}
+	}
+	if len(resp.Errors) != len(want) {
+		t.Errorf("got %d errors, want %d at the co-owner: %+v", len(resp.Errors), len(want), resp.Errors)
+	}
+	for _, path := range [][]any{
+		{"dossier", "applicant", "enterprises", 0, "enterprise", "representative", "id"},
+		{"dossier", "applicant", "enterprises", 0, "enterprise", "people", 0, "citizen", "id"},
+		{"dossier", "applicant", "businessHouseholds", 0, "owner", "id"},
+	} {
+		if got := lookup(decodeAny(t, resp), path); got != w.applicant {
+			t.Errorf("%v = %v, want %s", path, got, w.applicant)
+		}
+	}
+}
+
+func TestDiscrepancyReportNodesFollowTheRule(t *testing.T) {
+	w := newAccessWorld(t)
+	callers := w.callers(t)
+	// The applicant is registered as married but recorded as single.
+	query := `{ discrepancies(communeCode: "00004", kinds: [MARRIAGE_REGISTERED_BUT_SINGLE]) {
+		totalCount edges { node { citizenId values { value } citizen { id } } } } }`
+	node := []any{"discrepancies", "edges", 0, "node"}
+	for _, tt := range []struct {
+		caller  string
+		allowed bool
+	}{
+		{"commune", false},
+		{"commune_header", true},
+		{"central", true},
+	} {
+		t.Run(tt.caller, func(t *testing.T) {
+			resp := callers[tt.caller].query(t, w.env, query, nil)
+			data := decodeAny(t, resp)
+			if n := lookup(data, []any{"discrepancies", "totalCount"}); n != float64(1) {
+				t.Fatalf("totalCount = %v, want 1; errors %+v", n, resp.Errors)
+			}
+			if !tt.allowed {
+				expectForbidden(t, resp, node)
+				return
+			}
+			if got := lookup(data, append(node, "citizenId")); got != w.applicant {
+				t.Errorf("citizenId = %v, want %s; errors %+v", got, w.applicant, resp.Errors)
+			}
+			expectCitizen(t, resp, append(node, "citizen"), w.applicant)
+		})
+	}
 }

@@ -164,19 +164,30 @@ func TestAccessLogQueries(t *testing.T) {
 	w.env.QueryAs(t, commune, `{ dossier(code: "`+w.openDossier+`") { applicant { fullName } } }`, nil)
 
 	citizen := testenv.Token(t, auth.Principal{ID: w.applicant, Role: auth.Citizen, CitizenID: w.applicant})
-	resp := w.env.QueryAs(t, citizen, `{ myAccessLog(first: 100) { entries { officerId role purpose citizenId fields } } }`, nil)
+	resp := w.env.QueryAs(t, citizen, `{ myAccessLog(first: 100) { totalCount edges { cursor node { officerId role purpose citizenId fields } } } }`, nil)
 	var mine struct {
 		MyAccessLog struct {
-			Entries []struct {
-				OfficerID, Role, CitizenID string
-				Purpose                    *string
-				Fields                     []string
+			TotalCount int
+			Edges      []struct {
+				Cursor string
+				Node   struct {
+					OfficerID, Role, CitizenID string
+					Purpose                    *string
+					Fields                     []string
+				}
 			}
 		}
 	}
 	resp.Decode(t, &mine)
+	if n := len(mine.MyAccessLog.Edges); n == 0 || mine.MyAccessLog.TotalCount != n {
+		t.Errorf("myAccessLog has %d edges and totalCount %d, want the same nonzero number", n, mine.MyAccessLog.TotalCount)
+	}
 	found := false
-	for _, e := range mine.MyAccessLog.Entries {
+	for _, edge := range mine.MyAccessLog.Edges {
+		e := edge.Node
+		if edge.Cursor == "" {
+			t.Errorf("edge of entry by %s has no cursor", e.OfficerID)
+		}
 		if e.CitizenID != w.applicant {
 			t.Errorf("myAccessLog shows entry about citizen %s", e.CitizenID)
 		}
@@ -185,10 +196,10 @@ func TestAccessLogQueries(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("myAccessLog lacks the commune officer's read for %s: %+v", w.openDossier, mine.MyAccessLog.Entries)
+		t.Errorf("myAccessLog lacks the commune officer's read for %s: %+v", w.openDossier, mine.MyAccessLog.Edges)
 	}
 
-	trail := `query($f: AuditTrailFilter) { auditTrail(filter: $f, first: 100) { entries { officerId } } }`
+	trail := `query($f: AuditTrailFilter) { auditTrail(filter: $f, first: 100) { totalCount edges { node { officerId } } } }`
 	tests := []struct {
 		name      string
 		token     string
@@ -212,12 +223,45 @@ func TestAccessLogQueries(t *testing.T) {
 				return
 			}
 			var data struct {
-				AuditTrail struct{ Entries []struct{ OfficerID string } }
+				AuditTrail struct {
+					TotalCount int
+					Edges      []struct{ Node struct{ OfficerID string } }
+				}
 			}
 			resp.Decode(t, &data)
-			if n := len(data.AuditTrail.Entries); n < tt.minimum || (tt.minimum == 0 && n != 0) {
+			n := len(data.AuditTrail.Edges)
+			if n < tt.minimum || (tt.minimum == 0 && n != 0) {
 				t.Errorf("got %d entries, want at least %d (exactly 0 when 0)", n, tt.minimum)
 			}
+			if data.AuditTrail.TotalCount != n {
+				t.Errorf("totalCount = %d, want %d (all entries fit one page)", data.AuditTrail.TotalCount, n)
+			}
 		})
+	}
+}
+
+func TestDossierApplicantFieldsAreAudited(t *testing.T) {
+	w := newAccessWorld(t)
+	token := testenv.Token(t, auth.Principal{ID: "o-00004", Role: auth.CommuneOfficer, Unit: "00004"})
+	before := len(auditEntries(t, w.env.Audit))
+
+	resp := w.env.QueryAs(t, token, `{ dossier(code: "`+w.openDossier+`") { applicantId applicantName } }`, nil)
+	if len(resp.Errors) != 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	all := auditEntries(t, w.env.Audit)
+	entries := all[:len(all)-before]
+	if len(entries) != 1 {
+		t.Fatalf("got %d entries, want 1 (the applicant): %+v", len(entries), entries)
+	}
+	e := entries[0]
+	if e.CitizenID != w.applicant {
+		t.Errorf("citizen = %s, want the applicant %s", e.CitizenID, w.applicant)
+	}
+	if e.Fields != "Dossier.applicantId,Dossier.applicantName" {
+		t.Errorf("fields = %q, want Dossier.applicantId,Dossier.applicantName", e.Fields)
+	}
+	if e.Purpose != w.openDossier {
+		t.Errorf("purpose = %q, want the dossier %s", e.Purpose, w.openDossier)
 	}
 }

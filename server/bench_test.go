@@ -136,8 +136,8 @@ func BenchmarkCaseContextRequest(b *testing.B) {
 		{"gateway_unbatched", "/graphql", server.New(server.Config{Stores: stores, Units: units, Now: now,
 			SourcesExtension: true, Dispatch: loaders.Dispatch{Unbatched: true}, Auth: verifier,
 			Logger: slog.New(slog.DiscardHandler)})},
-		{"raw_floor", baseline.Path, baseline.Handler(&baseline.CaseContext{Stores: stores, Units: units, Now: now},
-			slog.New(slog.DiscardHandler))},
+		{"raw_floor", baseline.Path, auth.Middleware(verifier, slog.New(slog.DiscardHandler),
+			baseline.Handler(&baseline.CaseContext{Stores: stores, Units: units, Now: now}, slog.New(slog.DiscardHandler)))},
 	}
 	for _, h := range handlers {
 		b.Run(h.name, func(b *testing.B) {

@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"testing"
 
 	"lienthong/demo"
@@ -109,11 +110,20 @@ func TestEnginesReturnIdenticalData(t *testing.T) {
 		if bytes.Contains(want.Data, []byte(`"dossier":null`)) {
 			t.Errorf("%s: no dossier on SQLite", r.name)
 		}
-		if !bytes.Equal(want.Data, got.Data) {
+		if !bytes.Equal(withoutCursors(want.Data), withoutCursors(got.Data)) {
 			t.Errorf("%s: data differs\nSQLite:     %s\nPostgreSQL: %s", r.name, want.Data, got.Data)
 		}
-		if mixedData := mixed.Query(t, r.query, r.variables); !bytes.Equal(want.Data, mixedData.Data) {
+		if mixedData := mixed.Query(t, r.query, r.variables); !bytes.Equal(withoutCursors(want.Data), withoutCursors(mixedData.Data)) {
 			t.Errorf("%s: data differs\nSQLite: %s\nmixed:  %s (errors %+v)", r.name, want.Data, mixedData.Data, mixedData.Errors)
 		}
 	}
+}
+
+// cursorValue matches the value of a cursor or endCursor field.
+var cursorValue = regexp.MustCompile(`("(?:cursor|endCursor)"):"[^"]*"`)
+
+// withoutCursors blanks the cursors in data: sealed cursors take a random
+// nonce, so two responses with the same items differ in them.
+func withoutCursors(data []byte) []byte {
+	return cursorValue.ReplaceAll(data, []byte(`$1:""`))
 }

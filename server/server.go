@@ -26,6 +26,7 @@ import (
 	"lienthong/graph"
 	"lienthong/loaders"
 	"lienthong/metrics"
+	"lienthong/paging"
 	"lienthong/persisted"
 	"lienthong/resolvers"
 	"lienthong/savedquery"
@@ -80,6 +81,11 @@ type Config struct {
 	// Limits bounds the work of one request; each zero field takes its
 	// value from DefaultLimits.
 	Limits Limits
+	// CursorSecret is the secret from which the key that seals citizen-list
+	// cursors is derived. Replicas behind one load balancer need the same
+	// secret. When empty, the key is random, so only this process opens
+	// its cursors.
+	CursorSecret []byte
 	// DBs are the source databases that /readyz checks and /metrics reports
 	// the connection pools of.
 	DBs []*sqldb.DB
@@ -105,12 +111,20 @@ func New(cfg Config) http.Handler {
 		cfg.Auth, _ = auth.NewVerifier(auth.VerifierConfig{})
 	}
 
+	cursors := paging.RandomSealer()
+	if len(cfg.CursorSecret) > 0 {
+		var err error
+		if cursors, err = paging.NewSealer(cfg.CursorSecret); err != nil {
+			panic(err) // NewSealer fails only on an empty secret
+		}
+	}
 	gqlConfig := graph.Config{
 		Resolvers: &resolvers.Resolver{
-			Stores: cfg.Stores,
-			Units:  cfg.Units,
-			Now:    cfg.Now,
-			Audit:  cfg.Audit,
+			Stores:  cfg.Stores,
+			Units:   cfg.Units,
+			Now:     cfg.Now,
+			Audit:   cfg.Audit,
+			Cursors: cursors,
 		},
 		Directives: graph.DirectiveRoot{Sensitive: sensitive},
 	}

@@ -21,7 +21,12 @@ type accessFlags struct {
 	jwksFile    string
 	apiKeysFile string
 	auditDSN    string
+	cursorKey   string
 }
+
+// minCursorKey is the shortest -cursor-key accepted: 32 characters, such as
+// the output of openssl rand -hex 16, carry at least 128 bits when random.
+const minCursorKey = 32
 
 func (f *accessFlags) register(fs *flag.FlagSet) {
 	stringVar(fs, &f.jwtSecret, "jwt-secret", "",
@@ -32,12 +37,18 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
 	stringVar(fs, &f.auditDSN, "audit-dsn", "",
 		"DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
+	stringVar(fs, &f.cursorKey, "cursor-key", "",
+		"secret of at least 32 characters from which the key sealing citizen-list cursors is derived, the same on "+
+			"every replica; empty means derive it from -jwt-secret, and it is required with -jwks-file alone")
 }
 
 // access is the credential verifier and audit trail built from accessFlags.
 type access struct {
 	verifier *auth.Verifier
 	audit    *audit.Store
+	// cursorSecret derives the key that seals citizen-list cursors; nil
+	// when no officer can authenticate, so no citizen list is served.
+	cursorSecret []byte
 	// demoHeaders prefills GraphiQL with a central officer's token, on the
 	// embedded demo only.
 	demoHeaders string
@@ -54,6 +65,19 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 	if secret == "" && f.jwksFile == "" {
 		log.WarnContext(ctx, "no -jwt-secret or -jwks-file: bearer tokens are rejected, so only public data "+
 			"and API-key reads are served")
+	}
+	switch {
+	case f.cursorKey != "":
+		if len(f.cursorKey) < minCursorKey {
+			return nil, fmt.Errorf("invalid -cursor-key: %d characters, at least %d needed; make one with openssl rand -hex 32",
+				len(f.cursorKey), minCursorKey)
+		}
+		out.cursorSecret = []byte(f.cursorKey)
+	case secret != "":
+		out.cursorSecret = []byte(secret)
+	case f.jwksFile != "":
+		return nil, fmt.Errorf("missing -cursor-key (env %s): with -jwks-file and no -jwt-secret, every replica "+
+			"needs the same secret to seal citizen-list cursors; make one with openssl rand -hex 32", envName("cursor-key"))
 	}
 	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile}
 	if secret != "" {

@@ -9,17 +9,19 @@ import (
 	"net/http/pprof"
 	"time"
 
+	"lienthong/auth"
 	"lienthong/baseline"
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
 )
 
-// withRawBaseline serves the raw CaseContext handler at baseline.Path and
+// withRawBaseline serves the raw CaseContext handler at baseline.Path, to
+// central officers with the gateway's credentials and audit trail, and
 // everything else with api.
-func withRawBaseline(api http.Handler, stores loaders.Stores, units *adminunits.Units, log *slog.Logger) http.Handler {
+func withRawBaseline(api http.Handler, stores loaders.Stores, units *adminunits.Units, access *access, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	raw := &baseline.CaseContext{Stores: stores, Units: units, Now: time.Now}
-	mux.Handle(baseline.Path, baseline.Handler(raw, log))
+	raw := &baseline.CaseContext{Stores: stores, Units: units, Now: time.Now, Audit: access.audit}
+	mux.Handle(baseline.Path, auth.Middleware(access.verifier, log, baseline.Handler(raw, log)))
 	mux.Handle("/", api)
 	return mux
 }

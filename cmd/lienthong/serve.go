@@ -71,7 +71,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	boolVar(fs, &f.dispatch.Unbatched, "no-batching", false,
 		"run every loader key as its own statement, with no batching or caching; for benchmarks only")
 	boolVar(fs, &f.rawBaseline, "raw-baseline", false,
-		"also serve POST "+baseline.Path+", the CaseContext data read without GraphQL; for benchmarks only")
+		"also serve POST "+baseline.Path+", the CaseContext data read without GraphQL, to central officers "+
+			"with audit; for benchmarks only")
 	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
 	f.access.register(fs)
@@ -201,6 +202,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		CORSOrigins:      corsOrigins,
 		Auth:             access.verifier,
 		Audit:            access.audit,
+		CursorSecret:     access.cursorSecret,
 		SavedQueries:     setup.saved,
 		APQCache:         setup.cache,
 		Registered:       setup.registered,
@@ -210,7 +212,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	})
 
 	if f.rawBaseline {
-		app.handler = withRawBaseline(app.handler, stores, units, log)
+		app.handler = withRawBaseline(app.handler, stores, units, access, log)
 	}
 	if f.pprofAddr != "" {
 		if app.profiler, err = startProfiler(f.pprofAddr, log); err != nil {

@@ -6,6 +6,8 @@ package model
 import (
 	"context"
 	"time"
+
+	"lienthong/sources/adminunits"
 )
 
 // Citizen is a citizen of the population database. Link fields (residence,
@@ -170,13 +172,17 @@ type Enterprise struct {
 	CommuneCode      string
 	CharterCapital   float64
 	RepresentativeID string
+	// AccessPurpose is passed on to the representative and the people;
+	// see Citizen.
+	AccessPurpose string
 }
 
 // EnterprisePerson is a person registered with an enterprise.
 type EnterprisePerson struct {
-	Role         EnterpriseRole
-	CitizenID    string
-	SharePercent *float64
+	Role          EnterpriseRole
+	CitizenID     string
+	SharePercent  *float64
+	AccessPurpose string
 }
 
 // CitizenEnterprise is an enterprise seen from one of its people.
@@ -201,6 +207,8 @@ type BusinessHousehold struct {
 	Capital      float64
 	Status       BusinessHouseholdStatus
 	RegisteredOn Date
+	// AccessPurpose is passed on to the owner; see Citizen.
+	AccessPurpose string
 }
 
 // Procedure is a procedure of the national catalogue.
@@ -240,6 +248,22 @@ type Dossier struct {
 	ApplicantName        string
 }
 
+// Discrepancy is a record that disagrees with another source. The Citizen
+// field of the schema is resolved from CitizenID.
+type Discrepancy struct {
+	Kind                DiscrepancyKind
+	Explanation         string
+	RecordType          DiscrepancyRecordType
+	RecordKey           string
+	CitizenID           *string
+	Sources             []SourceSystem
+	Values              []*DiscrepancyValue
+	Resolution          string
+	ReplacementCommunes []*adminunits.Commune
+	// AccessPurpose is passed on to the citizen; see Citizen.
+	AccessPurpose string
+}
+
 // AbolishedCommune is a commune code in use before 1 July 2025.
 type AbolishedCommune struct {
 	Code           string
@@ -262,6 +286,13 @@ type CitizenConnection struct {
 // ProcedureConnection is a page of procedures.
 type ProcedureConnection struct {
 	Edges    []*ProcedureEdge
+	PageInfo *PageInfo
+	Count    Counter
+}
+
+// AuditEntryConnection is a page of audit entries.
+type AuditEntryConnection struct {
+	Edges    []*AuditEntryEdge
 	PageInfo *PageInfo
 	Count    Counter
 }

@@ -35,12 +35,12 @@ type AuditEntry struct {
 	Operation *string `json:"operation,omitempty"`
 }
 
-// A page of audit entries.
-type AuditEntryConnection struct {
-	// The entries, newest first.
-	Entries []*AuditEntry `json:"entries"`
-	// Where this page ends.
-	PageInfo *PageInfo `json:"pageInfo"`
+// An audit entry on a page.
+type AuditEntryEdge struct {
+	// The cursor of this entry.
+	Cursor string `json:"cursor"`
+	// The entry.
+	Node *AuditEntry `json:"node"`
 }
 
 // Which audit entries to list. Fields combine with AND.
@@ -72,31 +72,6 @@ type CitizenFilter struct {
 	CommuneCode *string `json:"communeCode,omitempty"`
 }
 
-// A record that disagrees with another national system or with the list of
-// administrative units in force.
-type Discrepancy struct {
-	// The rule that found it.
-	Kind DiscrepancyKind `json:"kind"`
-	// What the rule checks, in a sentence.
-	Explanation string `json:"explanation"`
-	// The type of the record to correct.
-	RecordType DiscrepancyRecordType `json:"recordType"`
-	// The key of the record to correct: a personal id, a residence or registration id, or a code.
-	RecordKey string `json:"recordKey"`
-	// The personal id the record cites for the person concerned; it may belong to no citizen.
-	CitizenID *string `json:"citizenId,omitempty"`
-	// The citizen with that id, or null when the population database has none.
-	Citizen *Citizen `json:"citizen,omitempty"`
-	// The systems whose records disagree.
-	Sources []SourceSystem `json:"sources"`
-	// The values that disagree, one per source and field.
-	Values []*DiscrepancyValue `json:"values"`
-	// How an officer can settle the disagreement.
-	Resolution string `json:"resolution"`
-	// For an abolished commune code: the communes in force that replaced it, empty when the official mapping gives none.
-	ReplacementCommunes []*adminunits.Commune `json:"replacementCommunes"`
-}
-
 // A page of discrepancies.
 type DiscrepancyConnection struct {
 	// The number of discrepancies of the requested kinds in the unit, over all pages.
@@ -121,8 +96,8 @@ type DiscrepancyCount struct {
 type DiscrepancyEdge struct {
 	// The cursor of this discrepancy: its position in the scan.
 	Cursor string `json:"cursor"`
-	// The discrepancy.
-	Node *Discrepancy `json:"node"`
+	// The discrepancy, or null with a FORBIDDEN error when it concerns a citizen outside the caller's scope.
+	Node *Discrepancy `json:"node,omitempty"`
 }
 
 // What one system records in one field.
