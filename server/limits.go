@@ -18,8 +18,8 @@ import (
 	"lienthong/apierr"
 	"lienthong/graph"
 	"lienthong/graph/model"
-	"lienthong/paging"
 	"lienthong/metrics"
+	"lienthong/paging"
 )
 
 // Limits bounds the work one request may ask for. A request over a limit

@@ -109,7 +109,9 @@ func TestProcedureTextMatchesWholeWords(t *testing.T) {
 
 	resp := env.Query(t, `{ procedures(filter: {text: "HỘ kinh"}) { edges { node { code } } } }`, nil)
 	var data struct {
-		Procedures struct{ Edges []struct{ Node struct{ Code string } } }
+		Procedures struct {
+			Edges []struct{ Node struct{ Code string } }
+		}
 	}
 	resp.Decode(t, &data)
 	if len(data.Procedures.Edges) != 1 || data.Procedures.Edges[0].Node.Code != "1.000001" {
