@@ -118,8 +118,7 @@ func New(cfg Config) http.Handler {
 	schema := graph.NewExecutableSchema(gqlConfig)
 	gql := handler.New(schema)
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(httpTransport{schema: schema.Schema(), maxDepth: cfg.Limits.MaxDepth})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		gql.Use(extension.Introspection{})
@@ -142,7 +141,7 @@ func New(cfg Config) http.Handler {
 	api := limitBody(cfg.Logger, cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
 	api = withMetrics(withTimeout(cfg.Limits.RequestTimeout, api))
 	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
-	mux.Handle("/graphql", withRequest(api))
+	mux.Handle("/graphql", withRequest(checkProtocol(cfg.Logger, api)))
 	if cfg.SavedQueries != nil {
 		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
 	}
@@ -252,6 +251,12 @@ func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 			// argument errors already name the problem; keep them.
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
+			}
+			if gqlErr.Extensions["code"] == string(apierr.BadRequest) {
+				// The message may quote a few bytes of the body, so only
+				// the code is logged.
+				log.InfoContext(ctx, "request rejected", "code", string(apierr.BadRequest),
+					"request_id", RequestID(ctx))
 			}
 			if gqlErr.Extensions["code"] == string(apierr.LimitExceeded) {
 				// The message holds only the limit and the measured value.
