@@ -83,6 +83,10 @@ type Config struct {
 	// DBs are the source databases that /readyz checks and /metrics reports
 	// the connection pools of.
 	DBs []*sqldb.DB
+	// ShuttingDown reports that the process has begun to shut down. While
+	// it returns true, /readyz responds 503 without checking the sources,
+	// and /healthz still responds 200. Nil means never.
+	ShuttingDown func() bool
 }
 
 // New returns the HTTP handler of the API.
@@ -148,7 +152,7 @@ func New(cfg Config) http.Handler {
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	mux.Handle("GET /metrics", metricsHandler(cfg.DBs))
 	mux.HandleFunc("GET /healthz", healthz)
-	mux.Handle("GET /readyz", readyz(cfg.DBs))
+	mux.Handle("GET /readyz", readyz(cfg.DBs, cfg.ShuttingDown))
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)
 		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
