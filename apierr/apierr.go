@@ -19,6 +19,16 @@ const (
 	SourceUnavailable Code = "SOURCE_UNAVAILABLE"
 	LimitExceeded     Code = "LIMIT_EXCEEDED"
 	Internal          Code = "INTERNAL"
+
+	// BadRequest marks an HTTP request that is not a well-formed GraphQL
+	// request, such as a body that is not a JSON object with a query.
+	BadRequest Code = "BAD_REQUEST"
+	// MethodNotAllowed marks a request with an HTTP method the endpoint
+	// does not serve.
+	MethodNotAllowed Code = "METHOD_NOT_ALLOWED"
+	// UnsupportedMediaType marks a POST whose Content-Type is not
+	// application/json.
+	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
 )
 
 // Error is an error whose message is safe to show to the caller.

@@ -35,9 +35,17 @@ func healthz(w http.ResponseWriter, _ *http.Request) {
 // readyz checks every source concurrently. A source is ready when it
 // responds to a ping and its schema is at the newest migration embedded in
 // this binary. The status is 200 when all are ready, and otherwise 503
-// with each failing source named.
-func readyz(dbs []*sqldb.DB) http.HandlerFunc {
+// with each failing source named. Once shuttingDown returns true, the
+// status is 503 with status "shutting down", so that load balancers stop
+// sending requests.
+func readyz(dbs []*sqldb.DB, shuttingDown func() bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if shuttingDown != nil && shuttingDown() {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			json.NewEncoder(w).Encode(readiness{Status: "shutting down", Sources: map[string]sourceReadiness{}})
+			return
+		}
 		body := readiness{Status: "ready", Sources: make(map[string]sourceReadiness, len(dbs))}
 		var (
 			mu sync.Mutex

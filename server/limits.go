@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"io"
 	"log/slog"
 	"math"
@@ -18,7 +17,6 @@ import (
 	"lienthong/apierr"
 	"lienthong/graph"
 	"lienthong/graph/model"
-	"lienthong/metrics"
 	"lienthong/paging"
 )
 
@@ -216,47 +214,36 @@ func setComplexity(c *graph.ComplexityRoot) {
 	}
 }
 
-// limitBody reads the request body up to the limit, so that gqlgen's
-// transports never see a partial body, and rejects larger bodies and
-// batched JSON arrays of operations with a GraphQL error.
+// limitBody reads the request body up to the limit, so that the transport
+// never sees a partial body, and rejects larger bodies with 413 and
+// batched JSON arrays of operations with 400.
 func limitBody(log *slog.Logger, maxBytes int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > maxBytes {
-			writeLimitError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
+			writeRequestError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
 				"request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, maxBytes))
 			return
 		}
 		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
 		r.Body.Close()
 		if err != nil {
-			writeLimitError(log, w, r, http.StatusBadRequest, limitError("max-body-bytes",
+			writeRequestError(log, w, r, http.StatusBadRequest, requestError(apierr.BadRequest,
 				"read request body: %v", err))
 			return
 		}
 		if int64(len(body)) > maxBytes {
-			writeLimitError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
+			writeRequestError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
 				"request body exceeds the limit of %d bytes", maxBytes))
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {
-			writeLimitError(log, w, r, http.StatusBadRequest, limitError("max-operations",
+			writeRequestError(log, w, r, http.StatusBadRequest, requestError(apierr.BadRequest,
 				"batched requests (a JSON array of operations) are not supported: send one operation per request"))
 			return
 		}
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
-}
-
-// writeLimitError sends a GraphQL response carrying one error, counts it
-// and logs it with the request id.
-func writeLimitError(log *slog.Logger, w http.ResponseWriter, r *http.Request, status int, err *gqlerror.Error) {
-	metrics.Errors.WithLabelValues(metrics.Unknown, string(apierr.LimitExceeded)).Inc()
-	log.InfoContext(r.Context(), "request rejected", "err", err.Message,
-		"limit", err.Extensions["limit"], "request_id", RequestID(r.Context()))
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(map[string]any{"errors": gqlerror.List{err}})
 }
 
 // withTimeout bounds the request's context. Statements cut short by it fail

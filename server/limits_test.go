@@ -192,8 +192,13 @@ func TestBatchedArrayRejected(t *testing.T) {
 	if resp.Status != http.StatusBadRequest {
 		t.Errorf("status = %d, want 400", resp.Status)
 	}
-	e := limitError(t, resp, "max-operations")
-	if !strings.Contains(e.Message, "batched requests") {
+	if len(resp.Errors) != 1 {
+		t.Fatalf("errors = %+v, want one", resp.Errors)
+	}
+	if got := resp.Errors[0].Extensions["code"]; got != "BAD_REQUEST" {
+		t.Errorf("code = %v, want BAD_REQUEST", got)
+	}
+	if e := resp.Errors[0]; !strings.Contains(e.Message, "batched requests") {
 		t.Errorf("message = %q, want it to name batched requests", e.Message)
 	}
 }

@@ -89,6 +89,10 @@ type Config struct {
 	// DBs are the source databases that /readyz checks and /metrics reports
 	// the connection pools of.
 	DBs []*sqldb.DB
+	// ShuttingDown reports that the process has begun to shut down. While
+	// it returns true, /readyz responds 503 without checking the sources,
+	// and /healthz still responds 200. Nil means never.
+	ShuttingDown func() bool
 }
 
 // New returns the HTTP handler of the API.
@@ -132,8 +136,7 @@ func New(cfg Config) http.Handler {
 	schema := graph.NewExecutableSchema(gqlConfig)
 	gql := handler.New(schema)
 	gql.AddTransport(transport.Options{})
-	gql.AddTransport(transport.GET{})
-	gql.AddTransport(transport.POST{})
+	gql.AddTransport(httpTransport{schema: schema.Schema(), maxDepth: cfg.Limits.MaxDepth})
 	gql.SetQueryCache(lru.New[*ast.QueryDocument](1000))
 	if cfg.Introspection {
 		gql.Use(extension.Introspection{})
@@ -156,14 +159,14 @@ func New(cfg Config) http.Handler {
 	api := limitBody(cfg.Logger, cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
 	api = withMetrics(withTimeout(cfg.Limits.RequestTimeout, api))
 	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
-	mux.Handle("/graphql", withRequest(api))
+	mux.Handle("/graphql", withRequest(checkProtocol(cfg.Logger, api)))
 	if cfg.SavedQueries != nil {
 		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
 	}
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	mux.Handle("GET /metrics", metricsHandler(cfg.DBs))
 	mux.HandleFunc("GET /healthz", healthz)
-	mux.Handle("GET /readyz", readyz(cfg.DBs))
+	mux.Handle("GET /readyz", readyz(cfg.DBs, cfg.ShuttingDown))
 	if cfg.GraphiQL && cfg.GraphiQLPage != nil {
 		mux.Handle("GET /{$}", cfg.GraphiQLPage)
 		mux.Handle("GET /graphiql/", cfg.GraphiQLPage)
@@ -266,6 +269,12 @@ func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 			// argument errors already name the problem; keep them.
 			if _, ok := gqlErr.Extensions["code"]; !ok {
 				setCode(gqlErr, string(apierr.InvalidArgument))
+			}
+			if gqlErr.Extensions["code"] == string(apierr.BadRequest) {
+				// The message may quote a few bytes of the body, so only
+				// the code is logged.
+				log.InfoContext(ctx, "request rejected", "code", string(apierr.BadRequest),
+					"request_id", RequestID(ctx))
 			}
 			if gqlErr.Extensions["code"] == string(apierr.LimitExceeded) {
 				// The message holds only the limit and the measured value.

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	"lienthong/baseline"
@@ -41,6 +42,7 @@ type serveFlags struct {
 	graphiql         bool
 	corsOrigins      string
 	shutdownGrace    time.Duration
+	shutdownDelay    time.Duration
 	rawBaseline      bool
 	pprofAddr        string
 	access           accessFlags
@@ -67,7 +69,10 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 		"comma-separated browser origins allowed to call the API, such as https://dichvucong.example.gov.vn; "+
 			"one * in a host matches subdomains; none when empty")
 	durationVar(fs, &f.shutdownGrace, "shutdown-grace", 20*time.Second,
-		"longest to wait for requests in flight on SIGTERM")
+		"longest to wait for requests in flight on SIGTERM, after -shutdown-delay")
+	durationVar(fs, &f.shutdownDelay, "shutdown-delay", 5*time.Second,
+		"on SIGTERM, how long /readyz reports 503 while the gateway still serves requests, "+
+			"so that load balancers stop sending new ones before the listener closes; 0 closes it at once")
 	boolVar(fs, &f.dispatch.Unbatched, "no-batching", false,
 		"run every loader key as its own statement, with no batching or caching; for benchmarks only")
 	boolVar(fs, &f.rawBaseline, "raw-baseline", false,
@@ -89,8 +94,11 @@ type App struct {
 	server   *http.Server
 	listener net.Listener
 	grace    time.Duration
-	profiler *profiler
-	apq      *persisted.RedisCache
+	delay    time.Duration
+	// shuttingDown is set on SIGTERM, and makes /readyz report 503.
+	shuttingDown atomic.Bool
+	profiler     *profiler
+	apq          *persisted.RedisCache
 	// closers run in order after the HTTP server has shut down, while the
 	// sources are still open, to flush what the requests left behind.
 	closers []closer
@@ -139,6 +147,10 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if err := f.checkLimits(); err != nil {
 		return nil, err
 	}
+	if f.shutdownDelay < 0 || f.shutdownGrace < 0 {
+		return nil, fmt.Errorf("invalid -shutdown-delay %s or -shutdown-grace %s: durations must not be negative",
+			f.shutdownDelay, f.shutdownGrace)
+	}
 	cfg, isDemo := f.stores.config()
 	logConfig(ctx, log, f, cfg)
 	if f.stores.usesDataDir() {
@@ -150,7 +162,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app := &App{log: log, dbs: dbs, grace: f.shutdownGrace}
+	app := &App{log: log, dbs: dbs, grace: f.shutdownGrace, delay: f.shutdownDelay}
 
 	summaryPath := filepath.Join(f.stores.dataDir, "demo.json")
 	if isDemo && f.demoCitizens > 0 {
@@ -209,6 +221,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		AllowList:        f.persisted.allowList,
 		Limits:           f.limits,
 		DBs:              dbs.All(),
+		ShuttingDown:     app.shuttingDown.Load,
 	})
 
 	if f.rawBaseline {
@@ -306,8 +319,10 @@ func (a *App) Handler() http.Handler { return a.handler }
 // Addr returns the address the app listens on.
 func (a *App) Addr() string { return a.listener.Addr().String() }
 
-// Run serves until ctx is cancelled, then lets requests in flight finish
-// within the grace period.
+// Run serves until ctx is cancelled. Then /readyz reports 503 while the
+// server goes on serving for the shutdown delay, so that load balancers
+// stop sending requests, and the listener closes and requests in flight
+// finish within the grace period. /healthz responds 200 until the exit.
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
@@ -317,7 +332,16 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	a.log.Info("shutting down", "grace", a.grace)
+	a.shuttingDown.Store(true)
+	a.log.Info("shutting down", "delay", a.delay, "grace", a.grace)
+	if a.delay > 0 {
+		select {
+		case err := <-errc:
+			return err
+		case <-time.After(a.delay):
+		}
+		a.log.Info("closing listener")
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), a.grace)
 	defer cancel()
 	err := a.server.Shutdown(shutdownCtx)

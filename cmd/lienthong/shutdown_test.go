@@ -28,40 +28,7 @@ func TestSIGTERMFinishesRequestInFlight(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and starts the binary")
 	}
-	dir := t.TempDir()
-	binary := filepath.Join(dir, "lienthong")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-
-	dataDir := filepath.Join(dir, "data")
-	cmd := exec.Command(binary, "serve", "-addr", "127.0.0.1:0", "-data-dir", dataDir,
-		"-demo-citizens", "2000", "-graphiql=false", "-log-format", "json", "-shutdown-grace", "10s")
-	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill() })
-
-	logs := make(chan map[string]any, 100)
-	go func() {
-		defer close(logs)
-		scanner := bufio.NewScanner(stderr)
-		for scanner.Scan() {
-			var entry map[string]any
-			if json.Unmarshal(scanner.Bytes(), &entry) == nil {
-				logs <- entry
-			}
-		}
-	}()
-	addr := waitForLog(t, logs, "listening")["addr"].(string)
-	host := strings.TrimSuffix(strings.TrimPrefix(addr, "http://"), "/graphql")
-
+	cmd, logs, host, dataDir := startServer(t, "-shutdown-delay", "0")
 	summary, err := demo.ReadSummary(filepath.Join(dataDir, "demo.json"))
 	if err != nil {
 		t.Fatal(err)
@@ -129,6 +96,130 @@ func TestSIGTERMFinishesRequestInFlight(t *testing.T) {
 	}
 
 	waitForLog(t, logs, "stopped")
+	waitForExit(t, cmd)
+}
+
+// TestSIGTERMMakesReadyzFail sends SIGTERM with a shutdown delay and checks
+// that during the delay /readyz responds 503, /healthz 200, and queries
+// are still served, and that the listener then closes and the process
+// exits 0.
+func TestSIGTERMMakesReadyzFail(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	cmd, logs, host, _ := startServer(t, "-shutdown-delay", "3s")
+	base := "http://" + host
+
+	if status, body := get(t, base+"/readyz"); status != http.StatusOK {
+		t.Fatalf("/readyz before SIGTERM: status %d, want 200: %s", status, body)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	entry := waitForLog(t, logs, "shutting down")
+	if entry["delay"] != float64(3*time.Second) {
+		t.Errorf("shutting down log: delay = %v ns, want 3 s", entry["delay"])
+	}
+
+	status, body := get(t, base+"/readyz")
+	if status != http.StatusServiceUnavailable {
+		t.Errorf("/readyz during the delay: status %d, want 503", status)
+	}
+	var readiness struct{ Status string }
+	if err := json.Unmarshal(body, &readiness); err != nil || readiness.Status != "shutting down" {
+		t.Errorf("/readyz during the delay: body %s, want status \"shutting down\"", body)
+	}
+	if status, body := get(t, base+"/healthz"); status != http.StatusOK {
+		t.Errorf("/healthz during the delay: status %d, want 200: %s", status, body)
+	}
+	resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(`{"query":"{ provinces { code } }"}`))
+	if err != nil {
+		t.Fatalf("query during the delay: %v", err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("query during the delay: status %d, want 200", resp.StatusCode)
+	}
+
+	// The listener closes right after this log entry.
+	waitForLog(t, logs, "closing listener")
+	refused := false
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+		conn, err := net.DialTimeout("tcp", host, time.Second)
+		if err != nil {
+			refused = true
+			break
+		}
+		conn.Close()
+	}
+	if !refused {
+		t.Errorf("new connections were still accepted 2 s after the delay")
+	}
+	waitForLog(t, logs, "stopped")
+	waitForExit(t, cmd)
+}
+
+// get sends a GET on a new connection and returns the status and body.
+func get(t *testing.T, url string) (int, []byte) {
+	t.Helper()
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}, Timeout: 5 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		t.Fatalf("GET %s: %v", url, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// startServer builds the binary and serves 2,000 demo citizens on a free
+// port with JSON logs, a grace period of 10 s and the extra flags. It
+// returns the process, its log entries, its host:port and its data folder.
+func startServer(t *testing.T, flags ...string) (*exec.Cmd, <-chan map[string]any, string, string) {
+	t.Helper()
+	dir := t.TempDir()
+	binary := filepath.Join(dir, "lienthong")
+	build := exec.Command("go", "build", "-o", binary, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+
+	dataDir := filepath.Join(dir, "data")
+	args := []string{"serve", "-addr", "127.0.0.1:0", "-data-dir", dataDir,
+		"-demo-citizens", "2000", "-graphiql=false", "-log-format", "json", "-shutdown-grace", "10s"}
+	cmd := exec.Command(binary, append(args, flags...)...)
+	cmd.Env = append(os.Environ(), "OTEL_TRACES_EXPORTER=none")
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill() })
+
+	logs := make(chan map[string]any, 100)
+	go func() {
+		defer close(logs)
+		scanner := bufio.NewScanner(stderr)
+		for scanner.Scan() {
+			var entry map[string]any
+			if json.Unmarshal(scanner.Bytes(), &entry) == nil {
+				logs <- entry
+			}
+		}
+	}()
+	addr := waitForLog(t, logs, "listening")["addr"].(string)
+	host := strings.TrimSuffix(strings.TrimPrefix(addr, "http://"), "/graphql")
+	return cmd, logs, host, dataDir
+}
+
+// waitForExit fails unless cmd exits 0 within 10 s.
+func waitForExit(t *testing.T, cmd *exec.Cmd) {
+	t.Helper()
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
 	select {
@@ -140,7 +231,7 @@ func TestSIGTERMFinishesRequestInFlight(t *testing.T) {
 			t.Errorf("wait: %v", err)
 		}
 	case <-time.After(10 * time.Second):
-		t.Fatal("the process did not exit within 10 s of its last request")
+		t.Fatal("the process did not exit within 10 s")
 	}
 }
 
