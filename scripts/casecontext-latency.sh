@@ -18,9 +18,9 @@ export LIENTHONG_BUSINESS_DSN=${base}_business
 export LIENTHONG_PROCEDURES_DSN=${base}_procedures
 export LIENTHONG_JWT_SECRET=casecontext-latency-secret
 
-./lienthong serve --addr "127.0.0.1:$port" --data-dir "$(mktemp -d)" --sources-extension on >/dev/null 2>&1 &
+./lienthong serve --addr "127.0.0.1:$port" --data-dir "$(mktemp -d)" --sources-extension on --shutdown-delay 0 >/dev/null 2>&1 &
 pid=$!
-trap 'kill $pid' EXIT
+trap 'kill $pid; wait $pid || true' EXIT
 for _ in $(seq 1 60); do
     curl -s -o /dev/null "127.0.0.1:$port/graphql" && break
     sleep 1
