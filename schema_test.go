@@ -1,6 +1,7 @@
 package lienthong
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -67,4 +68,47 @@ func undescribedField(typeName string, field *ast.FieldDefinition) []string {
 
 func isBlank(description string) bool {
 	return strings.TrimSpace(description) == ""
+}
+
+// TestRegistrationFieldsArePersonal fails on a registration field without
+// @personal, other than the interface's register fields (book, number,
+// office, date) and links to citizens, which pass the citizen rule on their
+// own. Every other detail of a registration describes the citizens it names.
+func TestRegistrationFieldsArePersonal(t *testing.T) {
+	doc, err := parser.ParseSchema(&ast.Source{Name: "schema.graphqls", Input: SchemaSDL})
+	if err != nil {
+		t.Fatalf("parsing schema.graphqls failed: %v", err)
+	}
+	register := map[string]bool{}
+	for _, def := range doc.Definitions {
+		if def.Name == "CivilStatusRegistration" {
+			for _, field := range def.Fields {
+				register[field.Name] = true
+			}
+		}
+	}
+	if len(register) == 0 {
+		t.Fatal("schema has no CivilStatusRegistration interface")
+	}
+	// A divorce's marriage is a registration whose own fields are guarded.
+	links := map[string]bool{"Citizen": true, "MarriageRegistration": true}
+	registrations := 0
+	for _, def := range doc.Definitions {
+		if def.Kind != ast.Object || !slices.Contains(def.Interfaces, "CivilStatusRegistration") {
+			continue
+		}
+		registrations++
+		for _, field := range def.Fields {
+			if register[field.Name] || links[field.Type.Name()] {
+				continue
+			}
+			if field.Directives.ForName("personal") == nil {
+				t.Errorf("%s.%s holds personal data of the registration's citizens but lacks @personal",
+					def.Name, field.Name)
+			}
+		}
+	}
+	if registrations != 8 {
+		t.Errorf("found %d registration types, want 8", registrations)
+	}
 }

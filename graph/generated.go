@@ -63,6 +63,7 @@ type ResolverRoot interface {
 }
 
 type DirectiveRoot struct {
+	Personal  func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 	Sensitive func(ctx context.Context, obj any, next graphql.Resolver) (res any, err error)
 }
 
@@ -482,7 +483,7 @@ type ComplexityRoot struct {
 		Procedures        func(childComplexity int, filter *model.ProcedureFilter, first *int, after *string) int
 		Province          func(childComplexity int, code string) int
 		Provinces         func(childComplexity int) int
-		Registration      func(childComplexity int, id string) int
+		Registration      func(childComplexity int, id string, purpose *string) int
 	}
 
 	RecognitionRegistration struct {
@@ -525,17 +526,13 @@ type AuditEntryConnectionResolver interface {
 type BirthRegistrationResolver interface {
 	RegisteringCommune(ctx context.Context, obj *model.BirthRegistration) (*adminunits.Commune, error)
 
-	ChildName(ctx context.Context, obj *model.BirthRegistration) (*string, error)
-	Gender(ctx context.Context, obj *model.BirthRegistration) (*model.Gender, error)
-	DateOfBirth(ctx context.Context, obj *model.BirthRegistration) (*model.Date, error)
-	PlaceOfBirth(ctx context.Context, obj *model.BirthRegistration) (*string, error)
 	Child(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
 	Father(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
 	Mother(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error)
 }
 type BusinessHouseholdResolver interface {
 	Owner(ctx context.Context, obj *model.BusinessHousehold) (*model.Citizen, error)
-	OwnerID(ctx context.Context, obj *model.BusinessHousehold) (*string, error)
+
 	Commune(ctx context.Context, obj *model.BusinessHousehold) (*adminunits.Commune, error)
 }
 type CitizenResolver interface {
@@ -601,8 +598,7 @@ type DossierResolver interface {
 	Procedure(ctx context.Context, obj *model.Dossier) (*model.Procedure, error)
 
 	Applicant(ctx context.Context, obj *model.Dossier) (*model.Citizen, error)
-	ApplicantID(ctx context.Context, obj *model.Dossier) (string, error)
-	ApplicantName(ctx context.Context, obj *model.Dossier) (string, error)
+
 	StatusHistory(ctx context.Context, obj *model.Dossier) ([]*model.DossierEvent, error)
 	Discrepancies(ctx context.Context, obj *model.Dossier) ([]*model.Discrepancy, error)
 }
@@ -620,8 +616,6 @@ type EnterpriseResolver interface {
 	Industries(ctx context.Context, obj *model.Enterprise) ([]*model.Industry, error)
 }
 type EnterprisePersonResolver interface {
-	CitizenID(ctx context.Context, obj *model.EnterprisePerson) (*string, error)
-
 	Citizen(ctx context.Context, obj *model.EnterprisePerson) (*model.Citizen, error)
 }
 type GuardianshipRegistrationResolver interface {
@@ -636,8 +630,6 @@ type HouseholdResolver interface {
 	Members(ctx context.Context, obj *model.Household) ([]*model.HouseholdMember, error)
 }
 type HouseholdMemberResolver interface {
-	CitizenID(ctx context.Context, obj *model.HouseholdMember) (*string, error)
-
 	Citizen(ctx context.Context, obj *model.HouseholdMember) (*model.Citizen, error)
 }
 type MaritalStatusConfirmationResolver interface {
@@ -666,7 +658,7 @@ type QueryResolver interface {
 	Citizen(ctx context.Context, id string, purpose *string) (*model.Citizen, error)
 	Citizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose *string) (*model.CitizenConnection, error)
 	Household(ctx context.Context, code string, purpose *string) (*model.Household, error)
-	Registration(ctx context.Context, id string) (model.CivilStatusRegistration, error)
+	Registration(ctx context.Context, id string, purpose *string) (model.CivilStatusRegistration, error)
 	Enterprise(ctx context.Context, code string) (*model.Enterprise, error)
 	BusinessHousehold(ctx context.Context, code string) (*model.BusinessHousehold, error)
 	Procedure(ctx context.Context, code string) (*model.Procedure, error)
@@ -2621,7 +2613,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Registration(childComplexity, args["id"].(string)), true
+		return e.ComplexityRoot.Query.Registration(childComplexity, args["id"].(string), args["purpose"].(*string)), true
 
 	case "RecognitionRegistration.book":
 		if e.ComplexityRoot.RecognitionRegistration.Book == nil {
@@ -2842,6 +2834,17 @@ the ` + "`" + `sensitive` + "`" + ` claim. Others get null and a FORBIDDEN error
 directive @sensitive on FIELD_DEFINITION
 
 """
+Marks a field that holds personal data of the citizens a record names, such
+as the cause on a death registration or a household's address. The caller
+gets the value only when the access rule admits at least one of those
+citizens for the purpose of the path, and every read is audited for each of
+them. Others get null and a FORBIDDEN error at the field. A dossier's fields
+follow the dossier's own scope instead: the receiving unit, or the
+applicant for the citizen role.
+"""
+directive @personal on FIELD_DEFINITION
+
+"""
 The entry points: look up one record by its national key, or list records
 matching a filter, one page at a time.
 """
@@ -2888,9 +2891,17 @@ type Query {
   ): Household
 
   """
-  The civil-status registration with this id, or null.
+  The civil-status registration with this id, or null. Officers of the
+  registering office's unit, and callers who may read a citizen the
+  registration names, get the registration; its personal fields then pass
+  the access rule of the citizens they describe.
   """
-  registration("The registration id from ` + "`" + `CivilStatusRegistration.id` + "`" + `." id: ID!): CivilStatusRegistration
+  registration(
+    "The registration id from ` + "`" + `CivilStatusRegistration.id` + "`" + `."
+    id: ID!
+    "The code of the dossier for which the caller reads the registration; see ` + "`" + `citizen` + "`" + `."
+    purpose: ID
+  ): CivilStatusRegistration
 
   "The enterprise (doanh nghiệp) with this 10-digit enterprise code, or null."
   enterprise("The 10-digit enterprise code, equal to its tax code." code: ID!): Enterprise
@@ -3312,10 +3323,10 @@ enum ResidenceKind {
 type Household {
   "The household code."
   code: ID!
-  "The address of the household."
-  address: String!
-  "The commune of the household, or null when its code is no longer in force."
-  commune: Commune
+  "The address of the household; null with FORBIDDEN when no member is in the caller's scope."
+  address: String @personal
+  "The commune of the household, or null when its code is no longer in force; null with FORBIDDEN when no member is in the caller's scope."
+  commune: Commune @personal
   "The head of the household (chủ hộ), or null when the head's record is missing."
   head: Citizen
   "The members, the head first, in the order the register lists them."
@@ -3325,7 +3336,7 @@ type Household {
 "A member of a household."
 type HouseholdMember {
   "The member's personal identification number as the household register lists it; null with FORBIDDEN when the member is outside the caller's scope."
-  citizenId: ID
+  citizenId: ID @personal
   "The relation to the head of the household (quan hệ với chủ hộ)."
   relationToHead: RelationToHead!
   "The member's citizen record, or null when the population database has none."
@@ -3444,13 +3455,13 @@ type BirthRegistration implements CivilStatusRegistration {
   "When the event was registered."
   registeredOn: Date!
   "The child's name as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
-  childName: String
+  childName: String @personal
   "The child's gender as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
-  gender: Gender
+  gender: Gender @personal
   "The date of birth as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
-  dateOfBirth: Date
+  dateOfBirth: Date @personal
   "The place of birth as written on the registration; null with FORBIDDEN when the child is outside the caller's scope."
-  placeOfBirth: String
+  placeOfBirth: String @personal
   "The child's citizen record."
   child: Citizen
   "The father's citizen record, or null when none is named or on file."
@@ -3475,12 +3486,15 @@ type DeathRegistration implements CivilStatusRegistration {
   registeringCommuneCode: ID!
   "When the event was registered."
   registeredOn: Date!
-  "The date of death."
-  dateOfDeath: Date!
-  "The place of death."
-  placeOfDeath: String
-  "The cause of death as stated in the death notice."
-  cause: String
+  "The date of death; null with FORBIDDEN when the deceased is outside the caller's scope."
+  dateOfDeath: Date @personal
+  "The place of death; null with FORBIDDEN when the deceased is outside the caller's scope."
+  placeOfDeath: String @personal
+  """
+  The cause of death as stated in the death notice. It is health data, so it
+  also needs sensitive access; null with FORBIDDEN otherwise.
+  """
+  cause: String @personal @sensitive
   "The deceased's citizen record."
   deceased: Citizen
 }
@@ -3507,8 +3521,8 @@ type MarriageRegistration implements CivilStatusRegistration {
   wife: Citizen
   "The other spouse, seen from the citizen through whom the marriage was reached; null when reached directly."
   spouse: Citizen
-  "When a registered divorce dissolved the marriage, or null while it stands."
-  dissolvedOn: Date
+  "When a registered divorce dissolved the marriage, or null while it stands; null with FORBIDDEN when neither spouse is in the caller's scope."
+  dissolvedOn: Date @personal
 }
 
 "A divorce (ly hôn) recorded in civil status from a court decision."
@@ -3527,8 +3541,8 @@ type DivorceRegistration implements CivilStatusRegistration {
   registeringCommuneCode: ID!
   "When the event was registered."
   registeredOn: Date!
-  "The date of the court decision."
-  decidedOn: Date
+  "The date of the court decision; null with FORBIDDEN when neither spouse is in the caller's scope."
+  decidedOn: Date @personal
   "The marriage the divorce dissolves, or null when it is not on file."
   marriage: MarriageRegistration
 }
@@ -3575,8 +3589,8 @@ type GuardianshipRegistration implements CivilStatusRegistration {
   guardian: Citizen
   "The ward (người được giám hộ)."
   ward: Citizen
-  "When the guardianship ended, or null while it lasts."
-  endedOn: Date
+  "When the guardianship ended, or null while it lasts; null with FORBIDDEN when neither guardian nor ward is in the caller's scope."
+  endedOn: Date @personal
 }
 
 "A change or correction of civil-status information (thay đổi, cải chính hộ tịch)."
@@ -3597,12 +3611,12 @@ type CorrectionRegistration implements CivilStatusRegistration {
   registeredOn: Date!
   "The citizen whose information changed."
   subject: Citizen
-  "The item changed, such as ` + "`" + `full_name` + "`" + `."
-  item: String!
-  "The value before the change."
-  oldValue: String
-  "The value after the change."
-  newValue: String
+  "The item changed, such as ` + "`" + `Họ, chữ đệm, tên` + "`" + `; null with FORBIDDEN when the citizen is outside the caller's scope."
+  item: String @personal
+  "The value before the change; null with FORBIDDEN when the citizen is outside the caller's scope."
+  oldValue: String @personal
+  "The value after the change; null with FORBIDDEN when the citizen is outside the caller's scope."
+  newValue: String @personal
 }
 
 "A confirmation of marital status (xác nhận tình trạng hôn nhân)."
@@ -3623,10 +3637,10 @@ type MaritalStatusConfirmation implements CivilStatusRegistration {
   registeredOn: Date!
   "The citizen the confirmation is about."
   subject: Citizen
-  "The marital status confirmed."
-  status: MaritalStatus!
-  "What the confirmation is for, such as marriage registration."
-  purpose: String
+  "The marital status confirmed; null with FORBIDDEN when the citizen is outside the caller's scope."
+  status: MaritalStatus @personal
+  "What the confirmation is for, such as marriage registration; null with FORBIDDEN when the citizen is outside the caller's scope."
+  purpose: String @personal
 }
 
 # ---------------------------------------------------------------------------
@@ -3666,7 +3680,7 @@ type EnterprisePerson {
   "The role in the enterprise."
   role: EnterpriseRole!
   "The personal identification number as registered; null with FORBIDDEN when the person is outside the caller's scope."
-  citizenId: ID
+  citizenId: ID @personal
   "The share of the capital in percent, where the register gives one."
   sharePercent: Float
   "The citizen record, or null when the population database has none."
@@ -3754,7 +3768,7 @@ type BusinessHousehold {
   "The owner (chủ hộ kinh doanh), or null when the population database has no such citizen."
   owner: Citizen
   "The owner's personal identification number as registered; null with FORBIDDEN when the owner is outside the caller's scope."
-  ownerId: ID
+  ownerId: ID @personal
   "The commune of the business location, or null when its code is no longer in force."
   commune: Commune
   "The business location."
@@ -3907,20 +3921,33 @@ type Dossier {
   procedure: Procedure
   "The procedure code as the dossier records it."
   procedureCode: ID!
-  "The applicant's citizen record, or null when the population database has none."
-  applicant: Citizen
-  "The applicant's personal identification number as entered at reception. Reading it is audited with the dossier as purpose."
-  applicantId: ID!
-  "The applicant's name as entered at reception. Reading it is audited with the dossier as purpose."
-  applicantName: String!
+  """
+  The applicant's citizen record, or null when the population database has
+  none; null with FORBIDDEN when the dossier is outside the caller's scope.
+  """
+  applicant: Citizen @personal
+  """
+  The applicant's personal identification number as entered at reception,
+  audited with the dossier as purpose; null with FORBIDDEN when the dossier
+  is outside the caller's scope, as a dossier of another unit in a
+  citizen's list is.
+  """
+  applicantId: ID @personal
+  """
+  The applicant's name as entered at reception, audited with the dossier as
+  purpose; null with FORBIDDEN when the dossier is outside the caller's
+  scope.
+  """
+  applicantName: String @personal
   "The status changes, oldest first."
   statusHistory: [DossierEvent!]!
   """
   Where the dossier disagrees with the other national systems: an applicant
   unknown to the population database or dead before reception, or a
-  receiving commune code no longer in force.
+  receiving commune code no longer in force. Null with FORBIDDEN when the
+  dossier is outside the caller's scope.
   """
-  discrepancies: [Discrepancy!]!
+  discrepancies: [Discrepancy!] @personal
 }
 
 "A status of a dossier."
@@ -5694,6 +5721,14 @@ func (ec *executionContext) field_Query_registration_args(ctx context.Context, r
 		return nil, err
 	}
 	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "purpose",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["purpose"] = arg1
 	return args, nil
 }
 
@@ -6423,18 +6458,31 @@ func (ec *executionContext) _BirthRegistration_childName(ctx context.Context, fi
 			return ec.fieldContext_BirthRegistration_childName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().ChildName(ctx, obj)
+			return obj.ChildName, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_childName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
 }
 
 func (ec *executionContext) _BirthRegistration_gender(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6446,18 +6494,31 @@ func (ec *executionContext) _BirthRegistration_gender(ctx context.Context, field
 			return ec.fieldContext_BirthRegistration_gender(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().Gender(ctx, obj)
+			return obj.Gender, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-			return ec.marshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal model.Gender
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v model.Gender) graphql.Marshaler {
+			return ec.marshalOGender2lienthongᚋgraphᚋmodelᚐGender(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_gender(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Gender")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Gender")
 }
 
 func (ec *executionContext) _BirthRegistration_dateOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6469,18 +6530,31 @@ func (ec *executionContext) _BirthRegistration_dateOfBirth(ctx context.Context, 
 			return ec.fieldContext_BirthRegistration_dateOfBirth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().DateOfBirth(ctx, obj)
+			return obj.DateOfBirth, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
-			return ec.marshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal model.Date
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
+			return ec.marshalODate2lienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_dateOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "Date")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "Date")
 }
 
 func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6492,9 +6566,22 @@ func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context,
 			return ec.fieldContext_BirthRegistration_placeOfBirth(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BirthRegistration().PlaceOfBirth(ctx, obj)
+			return obj.PlaceOfBirth, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -6503,7 +6590,7 @@ func (ec *executionContext) _BirthRegistration_placeOfBirth(ctx context.Context,
 	)
 }
 func (ec *executionContext) fieldContext_BirthRegistration_placeOfBirth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BirthRegistration", field, true, true, "String")
+	return graphql.NewScalarFieldContext("BirthRegistration", field, false, false, "String")
 }
 
 func (ec *executionContext) _BirthRegistration_child(ctx context.Context, field graphql.CollectedField, obj *model.BirthRegistration) (ret graphql.Marshaler) {
@@ -6689,18 +6776,31 @@ func (ec *executionContext) _BusinessHousehold_ownerId(ctx context.Context, fiel
 			return ec.fieldContext_BusinessHousehold_ownerId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.BusinessHousehold().OwnerID(ctx, obj)
+			return obj.OwnerID, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_BusinessHousehold_ownerId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("BusinessHousehold", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("BusinessHousehold", field, false, false, "ID")
 }
 
 func (ec *executionContext) _BusinessHousehold_commune(ctx context.Context, field graphql.CollectedField, obj *model.BusinessHousehold) (ret graphql.Marshaler) {
@@ -8438,12 +8538,25 @@ func (ec *executionContext) _CorrectionRegistration_item(ctx context.Context, fi
 		func(ctx context.Context) (any, error) {
 			return obj.Item, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_CorrectionRegistration_item(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8461,7 +8574,20 @@ func (ec *executionContext) _CorrectionRegistration_oldValue(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.OldValue, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -8484,7 +8610,20 @@ func (ec *executionContext) _CorrectionRegistration_newValue(ctx context.Context
 		func(ctx context.Context) (any, error) {
 			return obj.NewValue, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -8677,12 +8816,25 @@ func (ec *executionContext) _DeathRegistration_dateOfDeath(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.DateOfDeath, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal model.Date
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v model.Date) graphql.Marshaler {
-			return ec.marshalNDate2lienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
+			return ec.marshalODate2lienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_DeathRegistration_dateOfDeath(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -8700,7 +8852,20 @@ func (ec *executionContext) _DeathRegistration_placeOfDeath(ctx context.Context,
 		func(ctx context.Context) (any, error) {
 			return obj.PlaceOfDeath, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -8723,7 +8888,27 @@ func (ec *executionContext) _DeathRegistration_cause(ctx context.Context, field 
 		func(ctx context.Context) (any, error) {
 			return obj.Cause, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+			directive2 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Sensitive == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive sensitive is not implemented")
+				}
+				return ec.Directives.Sensitive(ctx, obj, directive1)
+			}
+
+			next = directive2
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -9494,7 +9679,20 @@ func (ec *executionContext) _DivorceRegistration_decidedOn(ctx context.Context, 
 		func(ctx context.Context) (any, error) {
 			return obj.DecidedOn, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -9843,7 +10041,20 @@ func (ec *executionContext) _Dossier_applicant(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Dossier().Applicant(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *model.Citizen
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Citizen) graphql.Marshaler {
 			return ec.marshalOCitizen2ᚖlienthongᚋgraphᚋmodelᚐCitizen(ctx, selections, v)
 		},
@@ -9873,18 +10084,31 @@ func (ec *executionContext) _Dossier_applicantId(ctx context.Context, field grap
 			return ec.fieldContext_Dossier_applicantId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dossier().ApplicantID(ctx, obj)
+			return obj.ApplicantID, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNID2string(ctx, selections, v)
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_applicantId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dossier", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, "ID")
 }
 
 func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field graphql.CollectedField, obj *model.Dossier) (ret graphql.Marshaler) {
@@ -9896,18 +10120,31 @@ func (ec *executionContext) _Dossier_applicantName(ctx context.Context, field gr
 			return ec.fieldContext_Dossier_applicantName(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.Dossier().ApplicantName(ctx, obj)
+			return obj.ApplicantName, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_applicantName(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("Dossier", field, true, true, "String")
+	return graphql.NewScalarFieldContext("Dossier", field, false, false, "String")
 }
 
 func (ec *executionContext) _Dossier_statusHistory(ctx context.Context, field graphql.CollectedField, obj *model.Dossier) (ret graphql.Marshaler) {
@@ -9953,12 +10190,25 @@ func (ec *executionContext) _Dossier_discrepancies(ctx context.Context, field gr
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Dossier().Discrepancies(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal []*model.Discrepancy
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Discrepancy) graphql.Marshaler {
-			return ec.marshalNDiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx, selections, v)
+			return ec.marshalODiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Dossier_discrepancies(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -10924,18 +11174,31 @@ func (ec *executionContext) _EnterprisePerson_citizenId(ctx context.Context, fie
 			return ec.fieldContext_EnterprisePerson_citizenId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.EnterprisePerson().CitizenID(ctx, obj)
+			return obj.CitizenID, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_EnterprisePerson_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("EnterprisePerson", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("EnterprisePerson", field, false, false, "ID")
 }
 
 func (ec *executionContext) _EnterprisePerson_sharePercent(ctx context.Context, field graphql.CollectedField, obj *model.EnterprisePerson) (ret graphql.Marshaler) {
@@ -11284,7 +11547,20 @@ func (ec *executionContext) _GuardianshipRegistration_endedOn(ctx context.Contex
 		func(ctx context.Context) (any, error) {
 			return obj.EndedOn, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -11330,12 +11606,25 @@ func (ec *executionContext) _Household_address(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Address, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
-			return ec.marshalNString2string(ctx, selections, v)
+			return ec.marshalOString2string(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_Household_address(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11353,7 +11642,20 @@ func (ec *executionContext) _Household_commune(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return ec.Resolvers.Household().Commune(ctx, obj)
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *adminunits.Commune
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *adminunits.Commune) graphql.Marshaler {
 			return ec.marshalOCommune2ᚖlienthongᚋsourcesᚋadminunitsᚐCommune(ctx, selections, v)
 		},
@@ -11447,18 +11749,31 @@ func (ec *executionContext) _HouseholdMember_citizenId(ctx context.Context, fiel
 			return ec.fieldContext_HouseholdMember_citizenId(ctx, field)
 		},
 		func(ctx context.Context) (any, error) {
-			return ec.Resolvers.HouseholdMember().CitizenID(ctx, obj)
+			return obj.CitizenID, nil
 		},
-		nil,
-		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
-			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalOID2string(ctx, selections, v)
 		},
 		true,
 		false,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdMember_citizenId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
-	return graphql.NewScalarFieldContext("HouseholdMember", field, true, true, "ID")
+	return graphql.NewScalarFieldContext("HouseholdMember", field, false, false, "ID")
 }
 
 func (ec *executionContext) _HouseholdMember_relationToHead(ctx context.Context, field graphql.CollectedField, obj *model.HouseholdMember) (ret graphql.Marshaler) {
@@ -11798,12 +12113,25 @@ func (ec *executionContext) _MaritalStatusConfirmation_status(ctx context.Contex
 		func(ctx context.Context) (any, error) {
 			return obj.Status, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal model.MaritalStatus
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v model.MaritalStatus) graphql.Marshaler {
-			return ec.marshalNMaritalStatus2lienthongᚋgraphᚋmodelᚐMaritalStatus(ctx, selections, v)
+			return ec.marshalOMaritalStatus2lienthongᚋgraphᚋmodelᚐMaritalStatus(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_MaritalStatusConfirmation_status(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -11821,7 +12149,20 @@ func (ec *executionContext) _MaritalStatusConfirmation_purpose(ctx context.Conte
 		func(ctx context.Context) (any, error) {
 			return obj.Purpose, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -12110,7 +12451,20 @@ func (ec *executionContext) _MarriageRegistration_dissolvedOn(ctx context.Contex
 		func(ctx context.Context) (any, error) {
 			return obj.DissolvedOn, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *model.Date
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *model.Date) graphql.Marshaler {
 			return ec.marshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx, selections, v)
 		},
@@ -13089,7 +13443,7 @@ func (ec *executionContext) _Query_registration(ctx context.Context, field graph
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Registration(ctx, fc.Args["id"].(string))
+			return ec.Resolvers.Query().Registration(ctx, fc.Args["id"].(string), fc.Args["purpose"].(*string))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v model.CivilStatusRegistration) graphql.Marshaler {
@@ -15996,29 +16350,25 @@ func (ec *executionContext) _BirthRegistration(ctx context.Context, sel ast.Sele
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "childName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_childName(ctx, field, obj)
-				})
+			out.Values[i] = ec._BirthRegistration_childName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "gender":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_gender(ctx, field, obj)
-				})
+			out.Values[i] = ec._BirthRegistration_gender(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "dateOfBirth":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_dateOfBirth(ctx, field, obj)
-				})
+			out.Values[i] = ec._BirthRegistration_dateOfBirth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "placeOfBirth":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BirthRegistration_placeOfBirth(ctx, field, obj)
-				})
+			out.Values[i] = ec._BirthRegistration_placeOfBirth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "child":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16082,11 +16432,10 @@ func (ec *executionContext) _BusinessHousehold(ctx context.Context, sel ast.Sele
 					return ec._BusinessHousehold_owner(ctx, field, obj)
 				})
 		case "ownerId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._BusinessHousehold_ownerId(ctx, field, obj)
-				})
+			out.Values[i] = ec._BusinessHousehold_ownerId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "commune":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, false,
@@ -16618,7 +16967,7 @@ func (ec *executionContext) _CorrectionRegistration(ctx context.Context, sel ast
 				})
 		case "item":
 			out.Values[i] = ec._CorrectionRegistration_item(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "oldValue":
@@ -16697,7 +17046,7 @@ func (ec *executionContext) _DeathRegistration(ctx context.Context, sel ast.Sele
 			}
 		case "dateOfDeath":
 			out.Values[i] = ec._DeathRegistration_dateOfDeath(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "placeOfDeath":
@@ -17135,17 +17484,15 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 					return ec._Dossier_applicant(ctx, field, obj)
 				})
 		case "applicantId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dossier_applicantId(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dossier_applicantId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "applicantName":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._Dossier_applicantName(ctx, field, obj)
-				})
+			out.Values[i] = ec._Dossier_applicantName(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "statusHistory":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
 				true, true,
@@ -17154,7 +17501,7 @@ func (ec *executionContext) _Dossier(ctx context.Context, sel ast.SelectionSet, 
 				})
 		case "discrepancies":
 			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, true,
+				true, false,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Dossier_discrepancies(ctx, field, obj)
 				})
@@ -17518,11 +17865,10 @@ func (ec *executionContext) _EnterprisePerson(ctx context.Context, sel ast.Selec
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citizenId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._EnterprisePerson_citizenId(ctx, field, obj)
-				})
+			out.Values[i] = ec._EnterprisePerson_citizenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "sharePercent":
 			out.Values[i] = ec._EnterprisePerson_sharePercent(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
@@ -17688,7 +18034,7 @@ func (ec *executionContext) _Household(ctx context.Context, sel ast.SelectionSet
 			}
 		case "address":
 			out.Values[i] = ec._Household_address(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "commune":
@@ -17738,11 +18084,10 @@ func (ec *executionContext) _HouseholdMember(ctx context.Context, sel ast.Select
 		case "__typename":
 			out.Values[i] = graphql.MarshalString("HouseholdMember")
 		case "citizenId":
-			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
-				true, false,
-				func(ctx context.Context) graphql.Marshaler {
-					return ec._HouseholdMember_citizenId(ctx, field, obj)
-				})
+			out.Values[i] = ec._HouseholdMember_citizenId(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		case "relationToHead":
 			out.Values[i] = ec._HouseholdMember_relationToHead(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
@@ -17869,7 +18214,7 @@ func (ec *executionContext) _MaritalStatusConfirmation(ctx context.Context, sel 
 				})
 		case "status":
 			out.Values[i] = ec._MaritalStatusConfirmation_status(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "purpose":
@@ -20423,6 +20768,16 @@ func (ec *executionContext) marshalOCommune2ᚖlienthongᚋsourcesᚋadminunits�
 	return ec._Commune(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalODate2lienthongᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (model.Date, error) {
+	var res model.Date
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODate2lienthongᚋgraphᚋmodelᚐDate(ctx context.Context, sel ast.SelectionSet, v model.Date) graphql.Marshaler {
+	return v
+}
+
 func (ec *executionContext) unmarshalODate2ᚖlienthongᚋgraphᚋmodelᚐDate(ctx context.Context, v any) (*model.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -20462,6 +20817,25 @@ func (ec *executionContext) marshalODeathRegistration2ᚖlienthongᚋgraphᚋmod
 		return graphql.Null
 	}
 	return ec._DeathRegistration(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalODiscrepancy2ᚕᚖlienthongᚋgraphᚋmodelᚐDiscrepancyᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Discrepancy) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
 }
 
 func (ec *executionContext) marshalODiscrepancy2ᚖlienthongᚋgraphᚋmodelᚐDiscrepancy(ctx context.Context, sel ast.SelectionSet, v *model.Discrepancy) graphql.Marshaler {
@@ -20603,19 +20977,13 @@ func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel as
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
-func (ec *executionContext) unmarshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (*model.Gender, error) {
-	if v == nil {
-		return nil, nil
-	}
-	var res = new(model.Gender)
+func (ec *executionContext) unmarshalOGender2lienthongᚋgraphᚋmodelᚐGender(ctx context.Context, v any) (model.Gender, error) {
+	var res model.Gender
 	err := res.UnmarshalGQL(v)
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
-func (ec *executionContext) marshalOGender2ᚖlienthongᚋgraphᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v *model.Gender) graphql.Marshaler {
-	if v == nil {
-		return graphql.Null
-	}
+func (ec *executionContext) marshalOGender2lienthongᚋgraphᚋmodelᚐGender(ctx context.Context, sel ast.SelectionSet, v model.Gender) graphql.Marshaler {
 	return v
 }
 
@@ -20624,6 +20992,18 @@ func (ec *executionContext) marshalOHousehold2ᚖlienthongᚋgraphᚋmodelᚐHou
 		return graphql.Null
 	}
 	return ec._Household(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOID2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalID(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOID2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalID(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOID2ᚖstring(ctx context.Context, v any) (*string, error) {
@@ -20676,6 +21056,16 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalOMaritalStatus2lienthongᚋgraphᚋmodelᚐMaritalStatus(ctx context.Context, v any) (model.MaritalStatus, error) {
+	var res model.MaritalStatus
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOMaritalStatus2lienthongᚋgraphᚋmodelᚐMaritalStatus(ctx context.Context, sel ast.SelectionSet, v model.MaritalStatus) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalOMarriageRegistration2ᚖlienthongᚋgraphᚋmodelᚐMarriageRegistration(ctx context.Context, sel ast.SelectionSet, v *model.MarriageRegistration) graphql.Marshaler {
@@ -20735,6 +21125,18 @@ func (ec *executionContext) marshalOResidence2ᚖlienthongᚋgraphᚋmodelᚐRes
 		return graphql.Null
 	}
 	return ec._Residence(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalOString2string(ctx context.Context, v any) (string, error) {
+	res, err := graphql.UnmarshalString(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOString2string(ctx context.Context, sel ast.SelectionSet, v string) graphql.Marshaler {
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(v)
+	return res
 }
 
 func (ec *executionContext) unmarshalOString2ᚖstring(ctx context.Context, v any) (*string, error) {

@@ -2,7 +2,9 @@ package resolvers
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/99designs/gqlgen/graphql"
 
@@ -11,6 +13,7 @@ import (
 	"lienthong/graph/model"
 	"lienthong/loaders"
 	"lienthong/sources/audit"
+	"lienthong/sources/civilstatus"
 	"lienthong/sources/procedures"
 	"lienthong/validate"
 )
@@ -54,50 +57,184 @@ func (r *Resolver) admit(ctx context.Context, m *model.Citizen, purpose string) 
 }
 
 // guardPersonal applies the access rule of citizen id, for purpose, to
-// personal data of that citizen that another record holds, such as the
-// child's name on a birth registration or a personal id in a business
-// register, and records the read of fields (schema coordinates such as
-// BirthRegistration.childName) for the audit trail. The citizen's
-// population record, when there is one, decides household and spouse; an
-// id the population database lacks is checked as a citizen with no
-// household. A record naming nobody is readable by central officers only.
+// personal data of that citizen that another record holds, and records the
+// read of fields (schema coordinates such as Discrepancy) for the audit
+// trail. See admitAny for citizens the population database lacks and
+// records naming nobody.
 func (r *Resolver) guardPersonal(ctx context.Context, id, purpose string, fields ...string) error {
 	if purpose == "" {
 		purpose = auth.PurposeFrom(ctx)
 	}
-	p := auth.From(ctx)
-	if id == "" {
-		if p.Role == auth.CentralOfficer {
-			return nil
-		}
-		return forbidden("%s names no citizen to check the access rule against, so only central officers read it", fields[0])
-	}
-	m := &model.Citizen{ID: id}
-	c, err := loaders.For(ctx).Citizen.Load(ctx, id)()
-	if err != nil {
+	if err := r.admitAny(ctx, parties(id), purpose, fields[0]); err != nil {
 		return err
 	}
-	if c != nil {
-		m = toCitizen(c)
+	if id != "" {
+		audit.RecorderFrom(ctx).Record(id, purpose, fields)
 	}
-	if err := r.mayRead(ctx, p, m, purpose); err != nil {
-		return err
-	}
-	audit.RecorderFrom(ctx).Record(id, purpose, fields)
 	return nil
 }
 
-// guardChild applies guardPersonal to a field of a birth registration that
-// describes the child.
-func (r *Resolver) guardChild(ctx context.Context, b *model.BirthRegistration, field string) error {
-	return r.guardPersonal(ctx, b.ChildID, b.AccessPurpose, "BirthRegistration."+field)
+// Personal implements the @personal directive, so that the access rule of
+// a field holding personal data sits in the schema and not in a resolver.
+// It admits the read when the caller may read at least one of the citizens
+// the record names (see personalParties) for the record's purpose. It then
+// resolves the field and records the read for every one of those citizens,
+// because a divorce date or a household's address is personal data of each
+// party. A dossier's fields follow the dossier's own scope instead.
+func (r *Resolver) Personal(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
+	fc := graphql.GetFieldContext(ctx)
+	field := fc.Object + "." + fc.Field.Name
+	if d, ok := obj.(*model.Dossier); ok {
+		return personalDossierField(ctx, d, field, fc.Field.Definition.Type.Name(), next)
+	}
+	ids, purpose, err := r.personalParties(ctx, obj)
+	if err != nil {
+		return nil, err
+	}
+	if purpose == "" {
+		purpose = auth.PurposeFrom(ctx)
+	}
+	if err := r.admitAny(ctx, ids, purpose, field); err != nil {
+		return nil, err
+	}
+	v, err := next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rec := audit.RecorderFrom(ctx)
+	for _, id := range ids {
+		rec.Record(id, purpose, []string{field})
+	}
+	return v, nil
 }
 
-// recordApplicantRead records the read of a dossier field naming the
-// applicant, with the dossier as purpose. The dossier itself was admitted by
-// mayReadDossier or reached through its applicant.
-func recordApplicantRead(ctx context.Context, d *model.Dossier, field string) {
-	audit.RecorderFrom(ctx).Record(d.ApplicantID, d.Code, []string{field})
+// personalParties returns the citizens whose personal data the @personal
+// fields of obj hold, and the purpose obj was reached for. A type missing
+// here fails every read of its @personal fields, so a field marked in the
+// schema is never served unchecked.
+func (r *Resolver) personalParties(ctx context.Context, obj any) ([]string, string, error) {
+	switch o := obj.(type) {
+	case *model.BirthRegistration:
+		// The particulars written on a birth registration describe the child.
+		return parties(o.ChildID), o.AccessPurpose, nil
+	case *model.DeathRegistration:
+		return parties(o.DeceasedID), o.AccessPurpose, nil
+	case *model.MarriageRegistration:
+		return parties(o.HusbandID, o.WifeID), o.AccessPurpose, nil
+	case *model.DivorceRegistration:
+		return parties(o.HusbandID, o.WifeID), o.AccessPurpose, nil
+	case *model.GuardianshipRegistration:
+		return parties(o.GuardianID, o.WardID), o.AccessPurpose, nil
+	case *model.CorrectionRegistration:
+		return parties(o.SubjectID), o.AccessPurpose, nil
+	case *model.MaritalStatusConfirmation:
+		return parties(o.SubjectID), o.AccessPurpose, nil
+	case *model.Household:
+		ids, err := householdMembers(ctx, o)
+		return ids, o.AccessPurpose, err
+	case *model.HouseholdMember:
+		return parties(o.CitizenID), o.AccessPurpose, nil
+	case *model.EnterprisePerson:
+		return parties(o.CitizenID), o.AccessPurpose, nil
+	case *model.BusinessHousehold:
+		return parties(o.OwnerID), o.AccessPurpose, nil
+	}
+	return nil, "", fmt.Errorf("resolvers: @personal field on %T, which has no access rule in personalParties", obj)
+}
+
+// parties returns the non-empty ids, so that a registration naming no
+// father or no ward does not count a party.
+func parties(ids ...string) []string {
+	out := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// householdMembers returns the ids of a household's members as the register
+// lists them, or the head's alone when it lists none.
+func householdMembers(ctx context.Context, h *model.Household) ([]string, error) {
+	rows, err := loaders.For(ctx).Members.Load(ctx, h.Code)()
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(rows)+1)
+	for _, m := range rows {
+		ids = append(ids, m.CitizenID)
+	}
+	if len(ids) == 0 {
+		ids = append(ids, h.HeadID)
+	}
+	return parties(ids...), nil
+}
+
+// personalDossierField applies mayReadDossier to a field of d marked
+// @personal, so a dossier received by another unit, as in a citizen's list
+// of dossiers, never serves as a purpose for the caller. A read is recorded
+// for the applicant with the dossier as purpose, except for the applicant's
+// citizen record, whose fields admit records on their own.
+func personalDossierField(ctx context.Context, d *model.Dossier, field, typeName string, next graphql.Resolver) (any, error) {
+	scope := &procedures.Dossier{
+		Code: d.Code, ReceivingCommune: d.ReceivingCommuneCode, ProvinceCode: d.ProvinceCode, ApplicantID: d.ApplicantID,
+	}
+	if err := mayReadDossier(ctx, scope); err != nil {
+		return nil, err
+	}
+	v, err := next(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if typeName != "Citizen" && d.ApplicantID != "" {
+		audit.RecorderFrom(ctx).Record(d.ApplicantID, d.Code, []string{field})
+	}
+	return v, nil
+}
+
+// admitAny checks that the caller may read at least one of the citizens
+// ids for purpose, and otherwise returns the FORBIDDEN error of the first.
+// An id the population database lacks is checked as a citizen with no
+// household. A record naming nobody is readable by central officers only.
+func (r *Resolver) admitAny(ctx context.Context, ids []string, purpose, record string) error {
+	p := auth.From(ctx)
+	if p.Role == auth.CentralOfficer {
+		return nil
+	}
+	if len(ids) == 0 {
+		if p.Role == auth.Anonymous {
+			return errNoCredentials
+		}
+		return forbidden("%s names no citizen to check the access rule against, so only central officers read it", record)
+	}
+	rows, errs := loaders.For(ctx).Citizen.LoadMany(ctx, ids)()
+	var firstDenial error
+	for i, id := range ids {
+		if errs != nil && errs[i] != nil {
+			return errs[i]
+		}
+		m := &model.Citizen{ID: id}
+		if rows[i] != nil {
+			m = toCitizen(rows[i])
+		}
+		err := r.mayRead(ctx, p, m, purpose)
+		if err == nil {
+			return nil
+		}
+		if !isForbidden(err) {
+			return err
+		}
+		if firstDenial == nil {
+			firstDenial = err
+		}
+	}
+	return firstDenial
+}
+
+func isForbidden(err error) bool {
+	var e *apierr.Error
+	return errors.As(err, &e) && e.Code == apierr.Forbidden
 }
 
 // readFields returns the names of the Citizen fields the current field
@@ -270,42 +407,30 @@ func (r *Resolver) related(ctx context.Context, m *model.Citizen, applicantID st
 }
 
 // mayReadHousehold applies the access rule to a household looked up by
-// code: its members' records stay guarded one by one.
+// code: the caller must be allowed to read at least one of its members for
+// purpose. Its address then passes the same rule as a @personal field, and
+// its members' records stay guarded one by one.
 func (r *Resolver) mayReadHousehold(ctx context.Context, h *model.Household, purpose string) error {
 	if purpose == "" {
 		purpose = auth.PurposeFrom(ctx)
 	}
-	p := auth.From(ctx)
-	switch p.Role {
-	case auth.CentralOfficer:
-		return nil
-	case auth.ProvinceOfficer:
-		if c := r.commune(h.CommuneCode); c != nil && c.ProvinceCode == p.Unit {
-			return nil
-		}
-		return forbidden("household %s is outside province %s", h.Code, p.Unit)
-	case auth.Citizen:
-		self, err := loaders.For(ctx).Citizen.Load(ctx, p.CitizenID)()
-		if err != nil {
-			return err
-		}
-		if self != nil && self.HouseholdCode != nil && *self.HouseholdCode == h.Code {
-			return nil
-		}
-		return forbidden("citizen %s may read only their own household, not household %s", p.CitizenID, h.Code)
-	case auth.CommuneOfficer:
-		head, err := loaders.For(ctx).Citizen.Load(ctx, h.HeadID)()
-		if err != nil {
-			return err
-		}
-		if head == nil {
-			return forbidden("household %s has no head on record to check the purpose against", h.Code)
-		}
-		return r.checkPurpose(ctx, p, toCitizen(head), purpose)
+	switch p := auth.From(ctx); p.Role {
+	case auth.Anonymous:
+		return errNoCredentials
 	case auth.Reporting:
 		return forbidden("role reporting may read aggregates and non-personal data only, not household %s", h.Code)
 	}
-	return errNoCredentials
+	ids, err := householdMembers(ctx, h)
+	if err != nil {
+		return err
+	}
+	if err := r.admitAny(ctx, ids, purpose, "household "+h.Code); err != nil {
+		if !isForbidden(err) {
+			return err
+		}
+		return forbidden("household %s has no member the caller may read: %s", h.Code, err.Error())
+	}
+	return nil
 }
 
 // mayReadDossier lets officers read the dossiers received in their unit and
@@ -360,32 +485,42 @@ func scopeDossierFilter(ctx context.Context, f *procedures.DossierFilter) error 
 	return errNoCredentials
 }
 
-// mayReadRegistration lets officers read the civil-status registrations of
-// their unit's registering offices. Citizens reach their own registrations
-// through their record.
-// NOTE: past this check, only the citizens a registration names and a
-// birth's child fields pass the citizen rule. A death's place and cause, a
-// correction's old and new values and a confirmation's status are read
-// without a purpose and without an audit entry.
-func (r *Resolver) mayReadRegistration(ctx context.Context, id, communeCode string) error {
+// mayReadRegistration lets a caller look up a registration by id when
+// they are an officer of the registering office's unit, or may read at
+// least one citizen the registration names for purpose (so a citizen finds
+// their own registrations). Past this check the registration's personal
+// fields pass the @personal rule and the citizens it names the citizen rule.
+func (r *Resolver) mayReadRegistration(ctx context.Context, reg *civilstatus.Registration, purpose string) error {
 	p := auth.From(ctx)
 	switch p.Role {
 	case auth.CentralOfficer:
 		return nil
 	case auth.CommuneOfficer:
-		if communeCode == p.Unit {
+		if reg.RegisteringCommune == p.Unit {
 			return nil
 		}
 	case auth.ProvinceOfficer:
-		if c := r.commune(communeCode); c != nil && c.ProvinceCode == p.Unit {
+		if c := r.commune(reg.RegisteringCommune); c != nil && c.ProvinceCode == p.Unit {
 			return nil
 		}
+	case auth.Reporting:
+		return forbidden("role reporting may read aggregates and non-personal data only, not registration %d", reg.ID)
 	case auth.Anonymous:
 		return errNoCredentials
-	default:
-		return forbidden("role %s may not look up registrations by id; read them through a citizen", p.Role)
 	}
-	return forbidden("registration %s was registered by commune %s, outside unit %s", id, communeCode, p.Unit)
+	if purpose == "" {
+		purpose = auth.PurposeFrom(ctx)
+	}
+	ids := make([]string, len(reg.Parties))
+	for i, party := range reg.Parties {
+		ids[i] = party.CitizenID
+	}
+	err := r.admitAny(ctx, parties(ids...), purpose, fmt.Sprintf("registration %d", reg.ID))
+	if err == nil || !isForbidden(err) || p.Role == auth.Citizen {
+		return err
+	}
+	return forbidden("registration %d was registered by commune %s, outside unit %s, and %s",
+		reg.ID, reg.RegisteringCommune, p.Unit, err.Error())
 }
 
 // mayListPeople lets officers list the people of an enterprise; each

@@ -144,7 +144,10 @@ func toRegistration(r *civilstatus.Registration, viewer string) model.CivilStatu
 		}
 		return m
 	case "divorce":
-		d := &model.DivorceRegistration{RegistrationBase: base, DecidedOn: datePtr(r.EventDate)}
+		d := &model.DivorceRegistration{
+			RegistrationBase: base, DecidedOn: datePtr(r.EventDate),
+			HusbandID: r.PartyID("husband"), WifeID: r.PartyID("wife"),
+		}
 		if r.RelatedID != nil {
 			d.MarriageID = strconv.FormatInt(*r.RelatedID, 10)
 		}
@@ -263,6 +266,7 @@ func toDossier(d *procedures.Dossier, now time.Time) *model.Dossier {
 		ProcedureCode:        d.ProcedureCode,
 		ApplicantID:          d.ApplicantID,
 		ApplicantName:        d.ApplicantName,
+		ProvinceCode:         d.ProvinceCode,
 	}
 	out.Overdue = overdue(out, now)
 	return out

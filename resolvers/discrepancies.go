@@ -15,7 +15,6 @@ import (
 	"lienthong/loaders"
 	"lienthong/paging"
 	"lienthong/sources/adminunits"
-	"lienthong/sources/audit"
 	"lienthong/sources/business"
 	"lienthong/sources/population"
 	"lienthong/validate"
@@ -97,8 +96,8 @@ func representedEnterprises(ctx context.Context, l *loaders.Loaders, roles []bus
 
 // dossierDiscrepancies runs the dossier rules, reading the applicant
 // through the request's citizen loader. The findings name the applicant,
-// so the read is audited like the dossier's applicantName, with the dossier
-// as purpose.
+// so Dossier.discrepancies is @personal: it follows the dossier's scope and
+// is audited like applicantName, with the dossier as purpose.
 func (r *Resolver) dossierDiscrepancies(ctx context.Context, code string) ([]*model.Discrepancy, error) {
 	l := loaders.For(ctx)
 	d, err := l.Dossier.Load(ctx, code)()
@@ -115,11 +114,7 @@ func (r *Resolver) dossierDiscrepancies(ctx context.Context, code string) ([]*mo
 			applicant = &population.Life{ID: c.ID, Status: c.Status, DateOfDeath: c.DateOfDeath}
 		}
 	}
-	findings := discrepancy.Dossier(r.Units, d, applicant)
-	if len(findings) > 0 {
-		audit.RecorderFrom(ctx).Record(d.ApplicantID, d.Code, []string{"Dossier.discrepancies"})
-	}
-	return r.toDiscrepancies(findings, d.Code), nil
+	return r.toDiscrepancies(discrepancy.Dossier(r.Units, d, applicant), d.Code), nil
 }
 
 // discrepancyReport runs one page of the report over a commune or province.

@@ -31,13 +31,19 @@ func registrations(ctx context.Context, of *model.CivilStatus) ([]model.CivilSta
 	out := make([]model.CivilStatusRegistration, 0, len(rows))
 	for i := range rows {
 		if reg := toRegistration(&rows[i], citizenID); reg != nil {
-			if p, ok := reg.(interface{ SetAccessPurpose(string) }); ok {
-				p.SetAccessPurpose(of.AccessPurpose)
-			}
+			setAccessPurpose(reg, of.AccessPurpose)
 			out = append(out, reg)
 		}
 	}
 	return out, rows, nil
+}
+
+// setAccessPurpose stores the purpose a registration was read for, which
+// its personal fields and the citizens it names are checked against.
+func setAccessPurpose(reg model.CivilStatusRegistration, purpose string) {
+	if p, ok := reg.(interface{ SetAccessPurpose(string) }); ok {
+		p.SetAccessPurpose(purpose)
+	}
 }
 
 // registrationsOf returns the citizen's registrations of one schema type.

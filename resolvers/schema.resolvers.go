@@ -39,38 +39,6 @@ func (r *birthRegistrationResolver) RegisteringCommune(ctx context.Context, obj 
 	return r.commune(obj.RegisteringCommuneCode), nil
 }
 
-// ChildName is the resolver for the childName field.
-func (r *birthRegistrationResolver) ChildName(ctx context.Context, obj *model.BirthRegistration) (*string, error) {
-	if err := r.guardChild(ctx, obj, "childName"); err != nil {
-		return nil, err
-	}
-	return &obj.ChildName, nil
-}
-
-// Gender is the resolver for the gender field.
-func (r *birthRegistrationResolver) Gender(ctx context.Context, obj *model.BirthRegistration) (*model.Gender, error) {
-	if err := r.guardChild(ctx, obj, "gender"); err != nil {
-		return nil, err
-	}
-	return &obj.Gender, nil
-}
-
-// DateOfBirth is the resolver for the dateOfBirth field.
-func (r *birthRegistrationResolver) DateOfBirth(ctx context.Context, obj *model.BirthRegistration) (*model.Date, error) {
-	if err := r.guardChild(ctx, obj, "dateOfBirth"); err != nil {
-		return nil, err
-	}
-	return &obj.DateOfBirth, nil
-}
-
-// PlaceOfBirth is the resolver for the placeOfBirth field.
-func (r *birthRegistrationResolver) PlaceOfBirth(ctx context.Context, obj *model.BirthRegistration) (*string, error) {
-	if err := r.guardChild(ctx, obj, "placeOfBirth"); err != nil {
-		return nil, err
-	}
-	return obj.PlaceOfBirth, nil
-}
-
 // Child is the resolver for the child field.
 func (r *birthRegistrationResolver) Child(ctx context.Context, obj *model.BirthRegistration) (*model.Citizen, error) {
 	return r.citizen(ctx, obj.ChildID, obj.AccessPurpose)
@@ -89,14 +57,6 @@ func (r *birthRegistrationResolver) Mother(ctx context.Context, obj *model.Birth
 // Owner is the resolver for the owner field.
 func (r *businessHouseholdResolver) Owner(ctx context.Context, obj *model.BusinessHousehold) (*model.Citizen, error) {
 	return r.citizen(ctx, obj.OwnerID, obj.AccessPurpose)
-}
-
-// OwnerID is the resolver for the ownerId field.
-func (r *businessHouseholdResolver) OwnerID(ctx context.Context, obj *model.BusinessHousehold) (*string, error) {
-	if err := r.guardPersonal(ctx, obj.OwnerID, obj.AccessPurpose, "BusinessHousehold.ownerId"); err != nil {
-		return nil, err
-	}
-	return &obj.OwnerID, nil
 }
 
 // Commune is the resolver for the commune field.
@@ -373,6 +333,9 @@ func (r *divorceRegistrationResolver) Marriage(ctx context.Context, obj *model.D
 		return nil, err
 	}
 	m, _ := toRegistration(reg, "").(*model.MarriageRegistration)
+	if m != nil {
+		m.AccessPurpose = obj.AccessPurpose
+	}
 	return m, nil
 }
 
@@ -390,18 +353,6 @@ func (r *dossierResolver) Procedure(ctx context.Context, obj *model.Dossier) (*m
 // Applicant is the resolver for the applicant field.
 func (r *dossierResolver) Applicant(ctx context.Context, obj *model.Dossier) (*model.Citizen, error) {
 	return r.citizen(ctx, obj.ApplicantID, obj.Code)
-}
-
-// ApplicantID is the resolver for the applicantId field.
-func (r *dossierResolver) ApplicantID(ctx context.Context, obj *model.Dossier) (string, error) {
-	recordApplicantRead(ctx, obj, "Dossier.applicantId")
-	return obj.ApplicantID, nil
-}
-
-// ApplicantName is the resolver for the applicantName field.
-func (r *dossierResolver) ApplicantName(ctx context.Context, obj *model.Dossier) (string, error) {
-	recordApplicantRead(ctx, obj, "Dossier.applicantName")
-	return obj.ApplicantName, nil
 }
 
 // StatusHistory is the resolver for the statusHistory field.
@@ -474,14 +425,6 @@ func (r *enterpriseResolver) Industries(ctx context.Context, obj *model.Enterpri
 	return out, nil
 }
 
-// CitizenID is the resolver for the citizenId field.
-func (r *enterprisePersonResolver) CitizenID(ctx context.Context, obj *model.EnterprisePerson) (*string, error) {
-	if err := r.guardPersonal(ctx, obj.CitizenID, obj.AccessPurpose, "EnterprisePerson.citizenId"); err != nil {
-		return nil, err
-	}
-	return &obj.CitizenID, nil
-}
-
 // Citizen is the resolver for the citizen field.
 func (r *enterprisePersonResolver) Citizen(ctx context.Context, obj *model.EnterprisePerson) (*model.Citizen, error) {
 	return r.citizen(ctx, obj.CitizenID, obj.AccessPurpose)
@@ -534,14 +477,6 @@ func (r *householdResolver) Members(ctx context.Context, obj *model.Household) (
 		}
 	}
 	return out, nil
-}
-
-// CitizenID is the resolver for the citizenId field.
-func (r *householdMemberResolver) CitizenID(ctx context.Context, obj *model.HouseholdMember) (*string, error) {
-	if err := r.guardPersonal(ctx, obj.CitizenID, obj.AccessPurpose, "HouseholdMember.citizenId"); err != nil {
-		return nil, err
-	}
-	return &obj.CitizenID, nil
 }
 
 // Citizen is the resolver for the citizen field.
@@ -648,7 +583,7 @@ func (r *queryResolver) Household(ctx context.Context, code string, purpose *str
 }
 
 // Registration is the resolver for the registration field.
-func (r *queryResolver) Registration(ctx context.Context, id string) (model.CivilStatusRegistration, error) {
+func (r *queryResolver) Registration(ctx context.Context, id string, purpose *string) (model.CivilStatusRegistration, error) {
 	if err := validate.RegistrationID(id); err != nil {
 		return nil, err
 	}
@@ -657,10 +592,15 @@ func (r *queryResolver) Registration(ctx context.Context, id string) (model.Civi
 	if err != nil || reg == nil {
 		return nil, err
 	}
-	if err := r.mayReadRegistration(ctx, id, reg.RegisteringCommune); err != nil {
+	if err := validatePurpose(purpose); err != nil {
 		return nil, err
 	}
-	return toRegistration(reg, ""), nil
+	if err := r.mayReadRegistration(ctx, reg, deref(purpose)); err != nil {
+		return nil, err
+	}
+	out := toRegistration(reg, "")
+	setAccessPurpose(out, deref(purpose))
+	return out, nil
 }
 
 // Enterprise is the resolver for the enterprise field.

@@ -25,6 +25,7 @@ import (
 //   - outsider lives in 20194 (province 48) and represents enterprise2.
 type accessWorld struct {
 	env                                 *testenv.Env
+	fixture                             *testenv.Fixture
 	applicant, member, spouse, outsider string
 	coOwner, child                      string
 	names                               map[string]string
@@ -34,7 +35,7 @@ type accessWorld struct {
 
 func newAccessWorld(t *testing.T) *accessWorld {
 	env, f := newEnvWithProcedures(t, testenv.SQLite)
-	w := &accessWorld{env: env, names: map[string]string{}}
+	w := &accessWorld{env: env, fixture: f, names: map[string]string{}}
 	var members []string
 	w.household, members = f.Household(2)
 	w.applicant, w.member = members[0], members[1]
@@ -101,6 +102,7 @@ func (w *accessWorld) callers(t *testing.T) map[string]caller {
 		"other_commune":     {token: tok(auth.Principal{ID: "o-00008", Role: auth.CommuneOfficer, Unit: "00008"}), purpose: w.openDossier},
 		"reporting":         {token: tok(auth.Principal{ID: "r-1", Role: auth.Reporting})},
 		"citizen_applicant": {token: tok(auth.Principal{ID: w.applicant, Role: auth.Citizen, CitizenID: w.applicant})},
+		"citizen_outsider":  {token: tok(auth.Principal{ID: w.outsider, Role: auth.Citizen, CitizenID: w.outsider})},
 		"anonymous":         {},
 	}
 }
@@ -126,6 +128,8 @@ func (w *accessWorld) allowed(name string) map[string]bool {
 		return all(w.applicant, w.member, w.spouse)
 	case "citizen_applicant":
 		return all(w.applicant)
+	case "citizen_outsider":
+		return all(w.outsider)
 	}
 	return all()
 }
@@ -150,7 +154,7 @@ var rootPaths = []struct {
 // noLists are the callers who may read no citizen but their own, so they
 // get no citizen list at all: a list's size and totalCount tell how many
 // citizens match a name.
-var noLists = map[string]bool{"anonymous": true, "reporting": true, "citizen_applicant": true}
+var noLists = map[string]bool{"anonymous": true, "reporting": true, "citizen_applicant": true, "citizen_outsider": true}
 
 func TestAccessByRoleAndPath(t *testing.T) {
 	w := newAccessWorld(t)

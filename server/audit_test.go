@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -263,5 +264,166 @@ func TestDossierApplicantFieldsAreAudited(t *testing.T) {
 	}
 	if e.Purpose != w.openDossier {
 		t.Errorf("purpose = %q, want the dossier %s", e.Purpose, w.openDossier)
+	}
+}
+
+// newEntries returns the entries written since the trail held before
+// entries, keyed by citizen and purpose.
+func newEntries(t *testing.T, s *audit.Store, before int) map[string]audit.Entry {
+	t.Helper()
+	all := auditEntries(t, s) // newest first
+	out := map[string]audit.Entry{}
+	for _, e := range all[:len(all)-before] {
+		key := e.CitizenID + " " + e.Purpose
+		if _, dup := out[key]; dup {
+			t.Errorf("two entries for citizen %s and purpose %q in one request", e.CitizenID, e.Purpose)
+		}
+		out[key] = e
+	}
+	return out
+}
+
+// expectEntries checks that the entries are exactly want: fields by
+// citizen and purpose.
+func expectEntries(t *testing.T, got map[string]audit.Entry, want map[string]string) {
+	t.Helper()
+	for key, fields := range want {
+		e, ok := got[key]
+		if !ok {
+			t.Errorf("no entry for %s; entries %+v", key, got)
+			continue
+		}
+		if e.Fields != fields {
+			t.Errorf("entry for %s has fields %q, want %q", key, e.Fields, fields)
+		}
+	}
+	for key, e := range got {
+		if _, ok := want[key]; !ok {
+			t.Errorf("unexpected entry for %s: fields %q", key, e.Fields)
+		}
+	}
+}
+
+func TestPersonalFieldReadsAreAudited(t *testing.T) {
+	w := newRegistrationWorld(t)
+	callers := w.personalCallers(t)
+	tests := []struct {
+		name   string
+		caller string
+		query  string
+		want   map[string]string // fields by "citizen purpose"
+	}{
+		{
+			// The cause is sensitive and withheld, so it is not logged.
+			"death_with_purpose", "commune_argument",
+			`query($p: ID) { registration(id: "` + strconv.Itoa(w.death) + `", purpose: $p) {
+				... on DeathRegistration { dateOfDeath placeOfDeath cause } } }`,
+			map[string]string{
+				w.deceased + " " + w.openDossier: "DeathRegistration.dateOfDeath,DeathRegistration.placeOfDeath",
+			},
+		},
+		{
+			"death_cause_sensitive", "commune_sensitive",
+			`query($p: ID) { registration(id: "` + strconv.Itoa(w.death) + `", purpose: $p) {
+				... on DeathRegistration { cause deceased { id } } } }`,
+			map[string]string{w.deceased + " " + w.openDossier: "DeathRegistration.cause,id"},
+		},
+		{
+			"death_without_purpose", "commune",
+			`{ registration(id: "` + strconv.Itoa(w.death) + `") { ... on DeathRegistration { dateOfDeath } } }`,
+			map[string]string{},
+		},
+		{
+			// A divorce is personal data of both spouses.
+			"divorce_central", "central",
+			`{ registration(id: "` + strconv.Itoa(w.divorce) + `") { ... on DivorceRegistration { decidedOn } } }`,
+			map[string]string{
+				w.applicant + " ": "DivorceRegistration.decidedOn",
+				w.exWife + " ":    "DivorceRegistration.decidedOn",
+			},
+		},
+		{
+			"correction_own", "citizen_applicant",
+			`{ registration(id: "` + strconv.Itoa(w.correction) + `") { ... on CorrectionRegistration { oldValue newValue } } }`,
+			map[string]string{w.applicant + " ": "CorrectionRegistration.newValue,CorrectionRegistration.oldValue"},
+		},
+		{
+			// The address is personal data of every member.
+			"household_address", "commune_argument",
+			`query($p: ID) { household(code: "` + w.household + `", purpose: $p) { address } }`,
+			map[string]string{
+				w.applicant + " " + w.openDossier: "Household.address",
+				w.member + " " + w.openDossier:    "Household.address",
+				w.deceased + " " + w.openDossier:  "Household.address",
+			},
+		},
+		{
+			"household_via_citizen", "commune_argument",
+			`query($p: ID) { citizen(id: "` + w.member + `", purpose: $p) { household { address } } }`,
+			map[string]string{
+				w.applicant + " " + w.openDossier: "Household.address",
+				w.member + " " + w.openDossier:    "Household.address,household",
+				w.deceased + " " + w.openDossier:  "Household.address",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(auditEntries(t, w.env.Audit))
+			c := callers[tt.caller]
+			c.query(t, w.env, tt.query, map[string]any{"p": c.purpose})
+			expectEntries(t, newEntries(t, w.env.Audit, before), tt.want)
+		})
+	}
+	if _, err := w.env.Audit.Verify(context.Background()); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
+
+func TestOtherUnitDossierIsNoPurpose(t *testing.T) {
+	w := newAccessWorld(t)
+	other := w.fixture.DossierIn("1.001193", w.applicant, "2026-06-01", "00008")
+	c := w.callers(t)["commune_argument"]
+	before := len(auditEntries(t, w.env.Audit))
+
+	resp := c.query(t, w.env, `query($p: ID) { citizen(id: "`+w.applicant+`", purpose: $p) {
+		id dossiers { edges { node { code applicantId applicantName } } } } }`, map[string]any{"p": c.purpose})
+	if got := lookup(decodeAny(t, resp), []any{"citizen", "dossiers", "edges", 1, "node", "code"}); got != other {
+		t.Fatalf("second dossier = %v, want %s; errors %+v", got, other, resp.Errors)
+	}
+	// The open and the closed dossier were received by the officer's
+	// commune; the dossier of 00008 yields FORBIDDEN and no entry.
+	expectEntries(t, newEntries(t, w.env.Audit, before), map[string]string{
+		w.applicant + " " + w.openDossier:   "Dossier.applicantId,Dossier.applicantName,dossiers,id",
+		w.applicant + " " + w.closedDossier: "Dossier.applicantId,Dossier.applicantName",
+	})
+}
+
+func TestDiscrepancyCountsAreNotAudited(t *testing.T) {
+	w := newAccessWorld(t)
+	before := len(auditEntries(t, w.env.Audit))
+	resp := w.callers(t)["commune"].query(t, w.env,
+		`{ discrepancies(communeCode: "00004") { totalCount countsByKind { kind count } } }`, nil)
+	if len(resp.Errors) != 0 {
+		t.Fatalf("errors: %+v", resp.Errors)
+	}
+	if n := lookup(decodeAny(t, resp), []any{"discrepancies", "totalCount"}); n == nil || n.(float64) < 1 {
+		t.Errorf("totalCount = %v, want at least 1", n)
+	}
+	expectEntries(t, newEntries(t, w.env.Audit, before), map[string]string{})
+}
+
+func TestAuditDownWithholdsRegistration(t *testing.T) {
+	w := newRegistrationWorld(t)
+	if err := w.env.Audit.Close(); err != nil {
+		t.Fatal(err)
+	}
+	resp := w.env.QueryAs(t, testenv.CentralToken(t), `{ registration(id: "`+strconv.Itoa(w.death)+`") {
+		... on DeathRegistration { placeOfDeath cause } } }`, nil)
+	if string(resp.Data) != "" && string(resp.Data) != "null" {
+		t.Errorf("data = %s, want none", resp.Data)
+	}
+	if len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "SOURCE_UNAVAILABLE" {
+		t.Errorf("errors = %+v, want one SOURCE_UNAVAILABLE", resp.Errors)
 	}
 }

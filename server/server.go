@@ -122,15 +122,16 @@ func New(cfg Config) http.Handler {
 			panic(err) // NewSealer fails only on an empty secret
 		}
 	}
+	root := &resolvers.Resolver{
+		Stores:  cfg.Stores,
+		Units:   cfg.Units,
+		Now:     cfg.Now,
+		Audit:   cfg.Audit,
+		Cursors: cursors,
+	}
 	gqlConfig := graph.Config{
-		Resolvers: &resolvers.Resolver{
-			Stores:  cfg.Stores,
-			Units:   cfg.Units,
-			Now:     cfg.Now,
-			Audit:   cfg.Audit,
-			Cursors: cursors,
-		},
-		Directives: graph.DirectiveRoot{Sensitive: sensitive},
+		Resolvers:  root,
+		Directives: graph.DirectiveRoot{Sensitive: sensitive, Personal: root.Personal},
 	}
 	setComplexity(&gqlConfig.Complexity)
 	schema := graph.NewExecutableSchema(gqlConfig)

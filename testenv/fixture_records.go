@@ -88,3 +88,48 @@ func (f *Fixture) DossierIn(procedure, applicant, day, commune string) string {
 	}
 	return code
 }
+
+// Correction registers a change of item of citizen's civil-status
+// information from oldValue to newValue, in commune 00004, and returns the
+// registration id.
+func (f *Fixture) Correction(citizen, item, oldValue, newValue string) int {
+	reg := f.registration("correction", "00004", "2023-09-12", map[string]any{
+		"item": item, "old_value": oldValue, "new_value": newValue,
+	})
+	f.party(reg, citizen, "subject", "")
+	return reg
+}
+
+// Guardianship registers guardian as the guardian of ward, in commune
+// 00004, ended on the given day, and returns the registration id.
+func (f *Fixture) Guardianship(guardian, ward, endedOn string) int {
+	reg := f.registration("guardianship", "00004", "2015-02-10", map[string]any{"ended_on": endedOn})
+	f.party(reg, guardian, "guardian", "")
+	f.party(reg, ward, "ward", "")
+	return reg
+}
+
+// Recognition registers the recognition of parent and child, in commune
+// 00004, and returns the registration id.
+func (f *Fixture) Recognition(parent, child string) int {
+	reg := f.registration("recognition", "00004", "2012-07-01", nil)
+	f.party(reg, parent, "parent", "")
+	f.party(reg, child, "child", "")
+	return reg
+}
+
+// SetRegistration changes one column of a registration, such as cause.
+func (f *Fixture) SetRegistration(id int, column string, value any) {
+	db := f.env.DBs.CivilStatus
+	if _, err := db.X().Exec(db.X().Rebind(`UPDATE registrations SET `+column+` = ? WHERE id = ?`), value, id); err != nil {
+		f.t.Fatalf("set %s of registration %d: %v", column, id, err)
+	}
+}
+
+// SetDossier changes one column of a dossier, such as province_code.
+func (f *Fixture) SetDossier(code, column string, value any) {
+	db := f.env.DBs.Procedures
+	if _, err := db.X().Exec(db.X().Rebind(`UPDATE dossiers SET `+column+` = ? WHERE code = ?`), value, code); err != nil {
+		f.t.Fatalf("set %s of dossier %s: %v", column, code, err)
+	}
+}

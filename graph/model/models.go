@@ -126,6 +126,8 @@ type DivorceRegistration struct {
 	RegistrationBase
 	DecidedOn  *Date
 	MarriageID string
+	HusbandID  string
+	WifeID     string
 }
 
 // RecognitionRegistration is a recognition of parent and child.
@@ -246,6 +248,9 @@ type Dossier struct {
 	ProcedureCode        string
 	ApplicantID          string
 	ApplicantName        string
+	// ProvinceCode is the receiving province, which decides whether a
+	// province officer may read the dossier's applicant fields.
+	ProvinceCode string
 }
 
 // Discrepancy is a record that disagrees with another source. The Citizen
