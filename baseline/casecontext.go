@@ -40,6 +40,7 @@ type gathered struct {
 	procedures    map[string]*procedures.Procedure
 	citizens      map[string]*population.Citizen
 	registrations map[string][]civilstatus.Registration
+	births        map[string][]civilstatus.Registration
 	residences    []population.Residence
 	household     *population.Household
 	members       []population.Member
@@ -57,6 +58,7 @@ func (c *CaseContext) Data(ctx context.Context, code string) (*Data, error) {
 		procedures:    make(map[string]*procedures.Procedure),
 		citizens:      make(map[string]*population.Citizen),
 		registrations: make(map[string][]civilstatus.Registration),
+		births:        make(map[string][]civilstatus.Registration),
 		enterprises:   make(map[string]*business.Enterprise),
 	}
 	if err := c.gather(ctx, g, code); err != nil {
@@ -104,8 +106,9 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 		return err
 	}
 
-	// Levels 5 and 6: the members' citizen records, then their
-	// registrations for the birth of each.
+	// Levels 5 and 6: the members' citizen records, then the birth of
+	// each whose registrations were not read at level 3, read as the
+	// gateway reads a civil status that selects only the birth.
 	memberIDs := make([]string, len(g.members))
 	for i, m := range g.members {
 		memberIDs[i] = m.CitizenID
@@ -119,7 +122,7 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 			found = append(found, id)
 		}
 	}
-	return c.loadRegistrations(ctx, g, found)
+	return c.loadBirths(ctx, g, found)
 }
 
 func (c *CaseContext) gatherApplicant(ctx context.Context, g *gathered, applicant *population.Citizen) error {
@@ -292,6 +295,20 @@ func (c *CaseContext) loadRegistrations(ctx context.Context, g *gathered, ids []
 	for i, k := range keys {
 		if err == nil {
 			g.registrations[k] = rows[i]
+		}
+	}
+	return err
+}
+
+func (c *CaseContext) loadBirths(ctx context.Context, g *gathered, ids []string) error {
+	keys := missing(missing(ids, g.registrations), g.births)
+	if len(keys) == 0 {
+		return nil
+	}
+	rows, err := c.Stores.CivilStatus.BirthsByChild(ctx, keys)
+	for i, k := range keys {
+		if err == nil {
+			g.births[k] = rows[i]
 		}
 	}
 	return err

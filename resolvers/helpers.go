@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"lienthong/apierr"
 	"lienthong/graph/model"
 	"lienthong/loaders"
@@ -23,21 +25,26 @@ func (r *Resolver) commune(code string) *adminunits.Commune {
 // registrations returns the registrations naming a citizen, converted and
 // seen from that citizen, carrying the purpose the citizen was read for.
 func registrations(ctx context.Context, of *model.CivilStatus) ([]model.CivilStatusRegistration, []civilstatus.Registration, error) {
-	citizenID := of.CitizenID
-	rows, err := loaders.For(ctx).Registrations.Load(ctx, citizenID)()
+	rows, err := loaders.For(ctx).Registrations.Load(ctx, of.CitizenID)()
 	if err != nil {
 		return nil, nil, err
 	}
+	return toRegistrations(rows, of), rows, nil
+}
+
+// toRegistrations converts rows as seen from the citizen of of, carrying the
+// purpose the citizen was read for.
+func toRegistrations(rows []civilstatus.Registration, of *model.CivilStatus) []model.CivilStatusRegistration {
 	out := make([]model.CivilStatusRegistration, 0, len(rows))
 	for i := range rows {
-		if reg := toRegistration(&rows[i], citizenID); reg != nil {
+		if reg := toRegistration(&rows[i], of.CitizenID); reg != nil {
 			if p, ok := reg.(interface{ SetAccessPurpose(string) }); ok {
 				p.SetAccessPurpose(of.AccessPurpose)
 			}
 			out = append(out, reg)
 		}
 	}
-	return out, rows, nil
+	return out
 }
 
 // registrationsOf returns the citizen's registrations of one schema type.
@@ -46,13 +53,48 @@ func registrationsOf[T model.CivilStatusRegistration](ctx context.Context, of *m
 	if err != nil {
 		return nil, err
 	}
+	return ofType[T](all), nil
+}
+
+// ofType returns the registrations of one schema type among all.
+func ofType[T model.CivilStatusRegistration](all []model.CivilStatusRegistration) []T {
 	var out []T
 	for _, reg := range all {
 		if t, ok := reg.(T); ok {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// selectsBirthOnly reports whether the civilStatus field being resolved
+// selects birth and no other registration field.
+func selectsBirthOnly(ctx context.Context) bool {
+	fields := graphql.CollectAllFields(ctx)
+	for _, f := range fields {
+		if f != "birth" && f != "__typename" {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// birthsOf returns the birth registrations that Birth picks from. When
+// birth is all the query selects of the citizen's civil status and the
+// request has not read the citizen's registrations yet, it reads only the
+// births naming the citizen as the child, the only ones Birth keeps.
+// Otherwise it reads every registration naming the citizen, which the
+// other selected fields load in the same batch anyway.
+func birthsOf(ctx context.Context, of *model.CivilStatus) ([]*model.BirthRegistration, error) {
+	l := loaders.For(ctx)
+	if !of.BirthOnly || l.Registrations.Cached(of.CitizenID) {
+		return registrationsOf[*model.BirthRegistration](ctx, of)
+	}
+	rows, err := l.Births.Load(ctx, of.CitizenID)()
+	if err != nil {
+		return nil, err
+	}
+	return ofType[*model.BirthRegistration](toRegistrations(rows, of)), nil
 }
 
 // dossierPage reads one page of the dossiers of an applicant or procedure

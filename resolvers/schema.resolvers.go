@@ -135,7 +135,7 @@ func (r *citizenResolver) Household(ctx context.Context, obj *model.Citizen) (*m
 
 // CivilStatus is the resolver for the civilStatus field.
 func (r *citizenResolver) CivilStatus(ctx context.Context, obj *model.Citizen) (*model.CivilStatus, error) {
-	return &model.CivilStatus{CitizenID: obj.ID, AccessPurpose: obj.AccessPurpose}, nil
+	return &model.CivilStatus{CitizenID: obj.ID, AccessPurpose: obj.AccessPurpose, BirthOnly: selectsBirthOnly(ctx)}, nil
 }
 
 // Enterprises is the resolver for the enterprises field.
@@ -202,7 +202,7 @@ func (r *citizenEdgeResolver) Node(ctx context.Context, obj *model.CitizenEdge) 
 
 // Birth is the resolver for the birth field.
 func (r *civilStatusResolver) Birth(ctx context.Context, obj *model.CivilStatus) (*model.BirthRegistration, error) {
-	births, err := registrationsOf[*model.BirthRegistration](ctx, obj)
+	births, err := birthsOf(ctx, obj)
 	if err != nil {
 		return nil, err
 	}
