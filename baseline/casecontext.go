@@ -40,7 +40,6 @@ type gathered struct {
 	procedures    map[string]*procedures.Procedure
 	citizens      map[string]*population.Citizen
 	registrations map[string][]civilstatus.Registration
-	births        map[string][]civilstatus.Registration
 	residences    []population.Residence
 	household     *population.Household
 	members       []population.Member
@@ -58,7 +57,6 @@ func (c *CaseContext) Data(ctx context.Context, code string) (*Data, error) {
 		procedures:    make(map[string]*procedures.Procedure),
 		citizens:      make(map[string]*population.Citizen),
 		registrations: make(map[string][]civilstatus.Registration),
-		births:        make(map[string][]civilstatus.Registration),
 		enterprises:   make(map[string]*business.Enterprise),
 	}
 	if err := c.gather(ctx, g, code); err != nil {
@@ -106,9 +104,8 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 		return err
 	}
 
-	// Levels 5 and 6: the members' citizen records, then the birth of
-	// each whose registrations were not read at level 3, read as the
-	// gateway reads a civil status that selects only the birth.
+	// Levels 5 and 6: the members' citizen records, then their
+	// registrations for the birth of each.
 	memberIDs := make([]string, len(g.members))
 	for i, m := range g.members {
 		memberIDs[i] = m.CitizenID
@@ -122,7 +119,7 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 			found = append(found, id)
 		}
 	}
-	return c.loadBirths(ctx, g, found)
+	return c.loadRegistrations(ctx, g, found)
 }
 
 func (c *CaseContext) gatherApplicant(ctx context.Context, g *gathered, applicant *population.Citizen) error {
@@ -291,24 +288,13 @@ func (c *CaseContext) loadRegistrations(ctx context.Context, g *gathered, ids []
 	if len(keys) == 0 {
 		return nil
 	}
-	rows, err := c.Stores.CivilStatus.RegistrationsByCitizen(ctx, keys)
+	// CaseContext selects only the birth, marriages and death of each
+	// civil status, so the gateway reads these through its LifeEvents
+	// loader.
+	rows, err := c.Stores.CivilStatus.LifeEventsByCitizen(ctx, keys)
 	for i, k := range keys {
 		if err == nil {
 			g.registrations[k] = rows[i]
-		}
-	}
-	return err
-}
-
-func (c *CaseContext) loadBirths(ctx context.Context, g *gathered, ids []string) error {
-	keys := missing(missing(ids, g.registrations), g.births)
-	if len(keys) == 0 {
-		return nil
-	}
-	rows, err := c.Stores.CivilStatus.BirthsByChild(ctx, keys)
-	for i, k := range keys {
-		if err == nil {
-			g.births[k] = rows[i]
 		}
 	}
 	return err

@@ -279,11 +279,7 @@ func (c *CaseContext) household(g *gathered) *Household {
 		member := Member{RelationToHead: enum(m.RelationToHead)}
 		if cz := g.citizens[m.CitizenID]; cz != nil {
 			member.Citizen = &MemberCitizen{ID: cz.ID, FullName: cz.FullName, DateOfBirth: cz.DateOfBirth}
-			regs, ok := g.registrations[cz.ID]
-			if !ok {
-				regs = g.births[cz.ID]
-			}
-			birth := findRegistration(regs, "birth", "child", cz.ID)
+			birth := findRegistration(g.registrations[cz.ID], "birth", "child", cz.ID)
 			if birth != nil {
 				member.Citizen.CivilStatus.Birth = &Birth{
 					RegistrationNumber: birth.NumberText(), RegisteredOn: birth.RegisteredOn,

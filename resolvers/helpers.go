@@ -67,34 +67,40 @@ func ofType[T model.CivilStatusRegistration](all []model.CivilStatusRegistration
 	return out
 }
 
-// selectsBirthOnly reports whether the civilStatus field being resolved
-// selects birth and no other registration field.
-func selectsBirthOnly(ctx context.Context) bool {
+// lifeEventFields are the fields of CivilStatus that LifeEventsByCitizen
+// returns every registration for.
+var lifeEventFields = map[string]bool{"birth": true, "marriages": true, "death": true, "__typename": true}
+
+// selectsLifeEventsOnly reports whether the civilStatus field being
+// resolved selects nothing but lifeEventFields.
+func selectsLifeEventsOnly(ctx context.Context) bool {
 	fields := graphql.CollectAllFields(ctx)
 	for _, f := range fields {
-		if f != "birth" && f != "__typename" {
+		if !lifeEventFields[f] {
 			return false
 		}
 	}
 	return len(fields) > 0
 }
 
-// birthsOf returns the birth registrations that Birth picks from. When
-// birth is all the query selects of the citizen's civil status and the
-// request has not read the citizen's registrations yet, it reads only the
-// births naming the citizen as the child, the only ones Birth keeps.
-// Otherwise it reads every registration naming the citizen, which the
-// other selected fields load in the same batch anyway.
-func birthsOf(ctx context.Context, of *model.CivilStatus) ([]*model.BirthRegistration, error) {
+// lifeEventsOf returns the citizen's registrations of one schema type,
+// which must be a birth, marriage or death. When the query selects nothing
+// else of the citizen's civil status and the request has not read the
+// citizen's registrations yet, it reads only the births naming the citizen
+// as the child, the marriages and the deaths naming the citizen as the
+// deceased. Birth, Marriages and Death keep no others. Otherwise it reads
+// every registration naming the citizen, which the other selected fields
+// load in the same batch anyway.
+func lifeEventsOf[T model.CivilStatusRegistration](ctx context.Context, of *model.CivilStatus) ([]T, error) {
 	l := loaders.For(ctx)
-	if !of.BirthOnly || l.Registrations.Cached(of.CitizenID) {
-		return registrationsOf[*model.BirthRegistration](ctx, of)
+	if !of.LifeEventsOnly || l.Registrations.Cached(of.CitizenID) {
+		return registrationsOf[T](ctx, of)
 	}
-	rows, err := l.Births.Load(ctx, of.CitizenID)()
+	rows, err := l.LifeEvents.Load(ctx, of.CitizenID)()
 	if err != nil {
 		return nil, err
 	}
-	return ofType[*model.BirthRegistration](toRegistrations(rows, of)), nil
+	return ofType[T](toRegistrations(rows, of)), nil
 }
 
 // dossierPage reads one page of the dossiers of an applicant or procedure

@@ -61,9 +61,9 @@ type HouseholdMember struct {
 type CivilStatus struct {
 	CitizenID     string
 	AccessPurpose string
-	// BirthOnly is set when the query selects the birth and no other kind
-	// of registration, so the birth alone is read.
-	BirthOnly bool
+	// LifeEventsOnly is set when the query selects no registrations but
+	// the birth, marriages and death, so only those are read.
+	LifeEventsOnly bool
 }
 
 // CivilStatusRegistration is implemented by every kind of registration.
