@@ -67,8 +67,8 @@ func ofType[T model.CivilStatusRegistration](all []model.CivilStatusRegistration
 	return out
 }
 
-// lifeEventFields are the fields of CivilStatus that LifeEventsByCitizen
-// returns every registration for.
+// lifeEventFields are the CivilStatus fields that the rows of
+// LifeEventsByCitizen resolve in full.
 var lifeEventFields = map[string]bool{"birth": true, "marriages": true, "death": true, "__typename": true}
 
 // selectsLifeEventsOnly reports whether the civilStatus field being
