@@ -13,7 +13,8 @@ import (
 // query for a central officer with the audit trail off, in a SQLite file,
 // and in a PostgreSQL database. The sources are SQLite files in every mode.
 // Requests run 8 per GOMAXPROCS at a time (16 on 2 cores), so ns/op is the
-// inverse of throughput rather than one request's latency. Loader batches wait at most 1ms, so the
+// inverse of throughput rather than one request's latency. cpu-ns/op is the
+// processor time of the test process, server and clients, per request. Loader batches wait at most 1ms, so the
 // loaders' waiting does not hide the audit write.
 func BenchmarkCaseContextAudit(b *testing.B) {
 	for _, mode := range []struct {
@@ -39,6 +40,7 @@ func BenchmarkCaseContextAudit(b *testing.B) {
 
 			b.SetParallelism(8) // 8 × GOMAXPROCS goroutines
 			b.ResetTimer()
+			cpu := testenv.ProcessCPU(b)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					resp := env.QueryAs(b, token, server.CaseContextQuery(), vars)
@@ -48,6 +50,7 @@ func BenchmarkCaseContextAudit(b *testing.B) {
 					}
 				}
 			})
+			testenv.ReportCPU(b, cpu)
 		})
 	}
 }

@@ -13,7 +13,8 @@ import (
 // BenchmarkAppendParallel measures the throughput of the trail alone:
 // 8 goroutines per GOMAXPROCS (16 on 2 cores) each append batches of 6
 // entries, the size of a CaseContext request for a household of 4 and a
-// spouse. ns/op is the inverse of the number of batches stored per second.
+// spouse. ns/op is the inverse of the number of batches stored per second,
+// and cpu-ns/op the processor time of the test process per batch.
 func BenchmarkAppendParallel(b *testing.B) {
 	for _, engine := range []struct {
 		name string
@@ -32,6 +33,7 @@ func BenchmarkAppendParallel(b *testing.B) {
 
 			b.SetParallelism(8) // 8 × GOMAXPROCS goroutines
 			b.ResetTimer()
+			cpu := testenv.ProcessCPU(b)
 			b.RunParallel(func(pb *testing.PB) {
 				for pb.Next() {
 					i := int(next.Add(6))
@@ -43,6 +45,7 @@ func BenchmarkAppendParallel(b *testing.B) {
 				}
 			})
 			b.StopTimer()
+			testenv.ReportCPU(b, cpu)
 			if n, err := s.Verify(context.Background()); err != nil || n != int64(6*b.N) {
 				b.Errorf("verify = %d, %v; want %d entries", n, err, 6*b.N)
 			}
