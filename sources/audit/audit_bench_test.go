@@ -12,8 +12,8 @@ import (
 
 // BenchmarkAppendParallel measures the throughput of the trail alone:
 // 8 goroutines per GOMAXPROCS (16 on 2 cores) each append batches of 6
-// entries, the size of a CaseContext request for a household of 4 and a
-// spouse. ns/op is the inverse of the number of batches stored per second,
+// entries, one more than a CaseContext request for a household of 4 and a
+// spouse writes. ns/op is the inverse of the number of batches stored per second,
 // and cpu-ns/op the processor time of the test process per batch.
 func BenchmarkAppendParallel(b *testing.B) {
 	for _, engine := range []struct {
