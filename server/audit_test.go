@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -118,6 +119,57 @@ func TestConcurrentRequestsLoseNoEntry(t *testing.T) {
 	wg.Wait()
 	if n := len(auditEntries(t, w.env.Audit)) - before; n != 2*requests {
 		t.Errorf("got %d new entries, want %d", n, 2*requests)
+	}
+	if _, err := w.env.Audit.Verify(context.Background()); err != nil {
+		t.Errorf("verify: %v", err)
+	}
+}
+
+// TestFailedAuditCommitReleasesNoData sends concurrent requests, some of
+// which read a citizen whose audit entry the trail rejects. Requests that
+// share a group commit with such a request fail with it, so the test checks
+// for every request that it got data exactly when its entry is stored.
+func TestFailedAuditCommitReleasesNoData(t *testing.T) {
+	w := newAccessWorld(t)
+	if _, err := w.env.Audit.DB().X().Exec(`CREATE TRIGGER reject_outsider BEFORE INSERT ON audit_entries
+		WHEN NEW.citizen_id = '` + w.outsider + `' BEGIN SELECT RAISE(ABORT, 'entry rejected'); END`); err != nil {
+		t.Fatal(err)
+	}
+	token := testenv.CentralToken(t)
+
+	const requests = 24
+	responses := make([]*testenv.Response, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		citizen := w.applicant
+		if i%3 == 0 {
+			citizen = w.outsider
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			headers := map[string]string{"Authorization": "Bearer " + token, "X-Request-Id": fmt.Sprint("req-group-", i)}
+			responses[i] = w.env.QueryWith(t, headers, `{ citizen(id: "`+citizen+`") { id fullName } }`, nil)
+		}()
+	}
+	wg.Wait()
+
+	stored := map[string]bool{}
+	for _, e := range auditEntries(t, w.env.Audit) {
+		stored[e.RequestID] = true
+	}
+	for i, resp := range responses {
+		id := fmt.Sprint("req-group-", i)
+		released := string(resp.Data) != "" && string(resp.Data) != "null"
+		if released != stored[id] {
+			t.Errorf("%s: data released = %v, entry stored = %v; data %s, errors %+v", id, released, stored[id], resp.Data, resp.Errors)
+		}
+		if !released && (len(resp.Errors) != 1 || resp.Errors[0].Extensions["code"] != "SOURCE_UNAVAILABLE") {
+			t.Errorf("%s: errors = %+v, want one SOURCE_UNAVAILABLE", id, resp.Errors)
+		}
+		if i%3 == 0 && released {
+			t.Errorf("%s read the rejected citizen and got data %s", id, resp.Data)
+		}
 	}
 	if _, err := w.env.Audit.Verify(context.Background()); err != nil {
 		t.Errorf("verify: %v", err)

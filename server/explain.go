@@ -17,13 +17,13 @@ import (
 // Messages of gqlgen v0.17 and gqlparser v2.5 that explain rewrites. A test
 // sends each case, so an upgrade that changes one fails there.
 const (
-	msgNoOperation        = "no operation provided"
-	msgAPQMismatch        = "provided APQ hash does not match query"
-	msgAPQVersion         = "unsupported APQ version"
-	msgAPQInvalid         = "invalid APQ extension data"
-	msgNestingPrefix      = "exceeded maximum nesting depth of "
-	msgOperationPrefix    = "operation "
-	msgOperationNotFound  = " not found"
+	msgNoOperation       = "no operation provided"
+	msgAPQMismatch       = "provided APQ hash does not match query"
+	msgAPQVersion        = "unsupported APQ version"
+	msgAPQInvalid        = "invalid APQ extension data"
+	msgNestingPrefix     = "exceeded maximum nesting depth of "
+	msgOperationPrefix   = "operation "
+	msgOperationNotFound = " not found"
 )
 
 // explain rewrites the errors gqlgen returns for a request it could not

@@ -41,6 +41,17 @@ type Options struct {
 	ConnectTimeout time.Duration
 	// Breaker tunes the source's circuit breaker.
 	Breaker BreakerOptions
+	// SQLiteFullSync makes a SQLite commit wait until the WAL is synced to
+	// disk (synchronous=FULL), so that a committed transaction survives a
+	// power loss or an operating-system crash, at the cost of one fsync per
+	// commit. By default commits use synchronous=NORMAL.
+	SQLiteFullSync bool
+	// SQLiteImmediateTx starts every SQLite transaction with BEGIN
+	// IMMEDIATE, which takes the write lock at once, waiting up to the busy
+	// timeout. A deferred transaction that reads before it writes may
+	// instead fail with "database is locked" when another connection
+	// committed in between.
+	SQLiteImmediateTx bool
 }
 
 // DB is the database of one source.
@@ -84,7 +95,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 			opts.MaxOpenConns = 16
 		}
 	default:
-		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn, opts.StatementTimeout))
+		x, err = sqlx.Open("sqlite3", sqliteDSN(dsn, opts))
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 8
 		}
@@ -107,21 +118,30 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 
 // sqliteDSN adds the connection settings every SQLite source uses: WAL so
 // that readers never wait for the writer, a busy timeout for concurrent
-// writers, and NORMAL synchronisation, which is durable under WAL except
-// against power loss. The busy timeout is 5 s, or the statement timeout
-// when that is shorter: SQLite's busy handler ignores the interrupt that
-// cancels a statement, so a statement waiting on a lock would otherwise
-// outlast its timeout.
-func sqliteDSN(path string, statementTimeout time.Duration) string {
+// writers, and NORMAL synchronisation unless opts.SQLiteFullSync is set.
+// NORMAL is durable under WAL against a crash of the process but not
+// against power loss. The busy timeout is 5 s, or the statement timeout when that is
+// shorter: SQLite's busy handler ignores the interrupt that cancels a
+// statement, so a statement waiting on a lock would otherwise outlast its
+// timeout. A path that is already a URI or has parameters is used as given.
+func sqliteDSN(path string, opts Options) string {
 	if strings.HasPrefix(path, "file:") || strings.Contains(path, "?") {
 		return path
 	}
 	busy := 5000
-	if statementTimeout > 0 {
-		busy = min(busy, max(1, int(statementTimeout.Milliseconds())))
+	if opts.StatementTimeout > 0 {
+		busy = min(busy, max(1, int(opts.StatementTimeout.Milliseconds())))
 	}
-	return "file:" + path + "?_journal_mode=WAL&_busy_timeout=" + strconv.Itoa(busy) +
-		"&_synchronous=NORMAL&_foreign_keys=on&cache=private"
+	synchronous := "NORMAL"
+	if opts.SQLiteFullSync {
+		synchronous = "FULL"
+	}
+	dsn := "file:" + path + "?_journal_mode=WAL&_busy_timeout=" + strconv.Itoa(busy) +
+		"&_synchronous=" + synchronous + "&_foreign_keys=on&cache=private"
+	if opts.SQLiteImmediateTx {
+		dsn += "&_txlock=immediate"
+	}
+	return dsn
 }
 
 // Name returns the source name the database belongs to.

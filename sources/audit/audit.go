@@ -64,20 +64,48 @@ func (e *Entry) ComputeHash() string {
 // Store appends to and reads the audit trail.
 type Store struct {
 	db *sqldb.DB
-	// mu serialises this process's appends. SQLite would otherwise fail
-	// concurrent write transactions with "database is locked"; across
-	// processes on PostgreSQL the head row lock does the same job.
-	mu sync.Mutex
+
+	// requests carries Append calls to the writer goroutine, which alone
+	// writes to the trail. The channel is unbuffered, so a request is
+	// either received by the writer or rejected once quit is closed.
+	requests chan *appendRequest
+	quit     chan struct{}
+	stopped  chan struct{}
+	stop     sync.Once
+
+	// head is the chain head as of the writer's last commit, or nil when
+	// it must be read from the database. Only the writer goroutine uses it.
+	head *chainHead
 }
 
-// New returns a Store over db, which must be migrated with Migrations.
-func New(db *sqldb.DB) *Store { return &Store{db: db} }
+// New returns a Store over db, which must be migrated with Migrations, and
+// starts its writer goroutine. Close stops it.
+func New(db *sqldb.DB) *Store {
+	s := &Store{
+		db:       db,
+		requests: make(chan *appendRequest),
+		quit:     make(chan struct{}),
+		stopped:  make(chan struct{}),
+	}
+	go s.write()
+	return s
+}
 
 // DB returns the database of the trail.
 func (s *Store) DB() *sqldb.DB { return s.db }
 
-// Open opens and migrates the audit database at dsn.
+// Open opens and migrates the audit database at dsn. A SQLite trail syncs
+// every commit to disk (synchronous=FULL) because an entry must survive a
+// power loss once the data it records has left the server; group commit
+// shares that fsync among the requests of one group. SQLite transactions
+// begin IMMEDIATE, so the writer holds the write lock before it reads the
+// chain head.
+//
+// NOTE: a dsn that is already a file: URI or has parameters is used as
+// given, so these settings must be in it.
 func Open(ctx context.Context, dsn string, opts sqldb.Options) (*Store, error) {
+	opts.SQLiteFullSync = true
+	opts.SQLiteImmediateTx = true
 	db, err := sqldb.Open(ctx, Name, dsn, opts)
 	if err != nil {
 		return nil, err
@@ -89,64 +117,10 @@ func Open(ctx context.Context, dsn string, opts sqldb.Options) (*Store, error) {
 	return New(db), nil
 }
 
-// Close closes the database.
-func (s *Store) Close() error { return s.db.Close() }
-
-// Append adds entries to the end of the chain in one transaction, filling
-// in Seq, PrevHash and Hash. Either every entry is stored or none is.
-func (s *Store) Append(ctx context.Context, entries []Entry) error {
-	if len(entries) == 0 {
-		return nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-
-	tx, err := s.db.X().BeginTxx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("append %d audit entries: begin: %w", len(entries), err)
-	}
-	defer tx.Rollback()
-
-	// Lock the head row first, so concurrent appenders queue here and each
-	// reads the head the previous one committed.
-	lock := `SELECT seq, hash FROM audit_head WHERE id = 1`
-	if s.db.Engine() == sqldb.Postgres {
-		lock += ` FOR UPDATE`
-	}
-	var head struct {
-		Seq  int64  `db:"seq"`
-		Hash string `db:"hash"`
-	}
-	if err := tx.GetContext(ctx, &head, lock); err != nil {
-		return fmt.Errorf("append %d audit entries: read chain head: %w", len(entries), err)
-	}
-
-	// A list of 50 dossiers reads about 200 citizens, so the insert is
-	// prepared once rather than parsed again for every entry.
-	insert, err := tx.PreparexContext(ctx, tx.Rebind(`INSERT INTO audit_entries (seq, at, officer_id, role, unit,
-		province, citizen_id, fields, purpose, request_id, operation, prev_hash, hash)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
-	if err != nil {
-		return fmt.Errorf("append %d audit entries: prepare insert: %w", len(entries), err)
-	}
-	defer insert.Close()
-	for i := range entries {
-		e := &entries[i]
-		e.Seq = head.Seq + 1
-		e.PrevHash = head.Hash
-		e.Hash = e.ComputeHash()
-		if _, err := insert.ExecContext(ctx, e.Seq, e.At, e.OfficerID, e.Role, e.Unit, e.Province,
-			e.CitizenID, e.Fields, e.Purpose, e.RequestID, e.Operation, e.PrevHash, e.Hash); err != nil {
-			return fmt.Errorf("append audit entry %d: %w", e.Seq, err)
-		}
-		head.Seq, head.Hash = e.Seq, e.Hash
-	}
-	update := tx.Rebind(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`)
-	if _, err := tx.ExecContext(ctx, update, head.Seq, head.Hash); err != nil {
-		return fmt.Errorf("append %d audit entries: move chain head: %w", len(entries), err)
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("append %d audit entries: commit: %w", len(entries), err)
-	}
-	return nil
+// Close stops the writer, after the group it is committing, and closes the
+// database. Appends after Close fail with ErrClosed.
+func (s *Store) Close() error {
+	s.stop.Do(func() { close(s.quit) })
+	<-s.stopped
+	return s.db.Close()
 }

@@ -145,6 +145,73 @@ func TestConcurrentAppendsKeepOneChain(t *testing.T) {
 	}
 }
 
+// TestInterleavedWritersKeepOneChain appends from two stores on one trail
+// in turn, so each store's cached chain head is stale at every append but
+// the first.
+func TestInterleavedWritersKeepOneChain(t *testing.T) {
+	for _, engine := range []struct {
+		name string
+		dsn  func(t *testing.T) string
+	}{
+		{"sqlite", func(t *testing.T) string { return filepath.Join(t.TempDir(), "audit.db") }},
+		{"postgres", func(t *testing.T) string { return testenv.PostgresDB(t) }},
+	} {
+		t.Run(engine.name, func(t *testing.T) {
+			dsn := engine.dsn(t)
+			var stores []*audit.Store
+			for range 2 {
+				s, err := audit.Open(context.Background(), dsn, sqldb.Options{})
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				stores = append(stores, s)
+			}
+			for i := 1; i <= 6; i++ {
+				if err := stores[i%2].Append(context.Background(), []audit.Entry{entry(i), entry(i + 100)}); err != nil {
+					t.Fatalf("append %d: %v", i, err)
+				}
+			}
+			n, err := stores[0].Verify(context.Background())
+			if err != nil {
+				t.Fatalf("verify: %v", err)
+			}
+			if n != 12 {
+				t.Errorf("verified %d entries, want 12", n)
+			}
+		})
+	}
+}
+
+func TestAppendLeavesEntriesUnchanged(t *testing.T) {
+	s := openSQLite(t)
+	entries := []audit.Entry{entry(1), entry(2)}
+	if err := s.Append(context.Background(), entries); err != nil {
+		t.Fatal(err)
+	}
+	for i, e := range entries {
+		if e.Seq != 0 || e.PrevHash != "" || e.Hash != "" {
+			t.Errorf("entry %d = seq %d, prev %q, hash %q after append, want them unset", i, e.Seq, e.PrevHash, e.Hash)
+		}
+	}
+}
+
+func TestAppendWithEndedContextStoresNothing(t *testing.T) {
+	s := openSQLite(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.Append(ctx, []audit.Entry{entry(1)}); !errors.Is(err, context.Canceled) {
+		t.Errorf("append = %v, want %v", err, context.Canceled)
+	}
+	n, err := s.Count(context.Background(), audit.Filter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Errorf("trail holds %d entries, want 0", n)
+	}
+}
+
 func TestTwoWritersOnPostgresKeepOneChain(t *testing.T) {
 	dsn := testenv.PostgresDB(t)
 	var stores []*audit.Store
