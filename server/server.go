@@ -192,9 +192,14 @@ func withRequest(next http.Handler) http.Handler {
 // touchScheduler reports to the request's loader scheduler when each
 // resolver starts and returns, so pending batches wait until every
 // resolver of the current level has asked for its keys or is blocked on a
-// thunk.
+// thunk. A field bound to a struct field of its parent's model cannot block,
+// so it only records activity.
 func touchScheduler(ctx context.Context, next graphql.Resolver) (any, error) {
 	sched := loaders.For(ctx).Scheduler
+	if fc := graphql.GetFieldContext(ctx); fc != nil && !fc.IsResolver && !fc.IsMethod {
+		sched.Touch()
+		return next(ctx)
+	}
 	sched.Enter()
 	defer sched.Exit()
 	return next(ctx)

@@ -252,6 +252,11 @@ func (db *DB) selectAppend(ctx context.Context, op, statement string, n int, des
 	if err != nil {
 		return err
 	}
+	if out.Elem().Len() == 0 {
+		// The first chunk becomes dest itself, without a copy.
+		out.Elem().Set(chunk.Elem())
+		return nil
+	}
 	out.Elem().Set(reflect.AppendSlice(out.Elem(), chunk.Elem()))
 	return nil
 }

@@ -1,0 +1,52 @@
+package server_test
+
+import (
+	"context"
+	"syscall"
+	"testing"
+	"time"
+
+	"lienthong/demo"
+	"lienthong/testenv"
+)
+
+// BenchmarkDossierList runs the 50-dossier list of the dossier-list load
+// workload as a central officer, with the audit trail on, over 3,000
+// generated citizens on each engine. The server runs in the test process,
+// so -benchmem counts the allocations of the whole request, server side
+// included, and cpu-ms/op is the processor time of the whole process per
+// request, because ns/op is mostly the loaders' waiting. Run it with
+// go test ./server -run '^$' -bench DossierList -benchmem.
+func BenchmarkDossierList(b *testing.B) {
+	for _, engine := range testenv.Engines {
+		b.Run(string(engine), func(b *testing.B) {
+			dbs := testenv.Sources(b, engine)
+			if _, err := demo.Seed(context.Background(), dbs, demo.Options{Citizens: 3000, Seed: 7}, nil); err != nil {
+				b.Fatalf("seed: %v", err)
+			}
+			env := testenv.Serve(b, dbs, testenv.Options{})
+			token := testenv.CentralToken(b)
+			variables := map[string]any{"first": 50}
+
+			b.ReportAllocs()
+			cpuBefore := processCPU(b)
+			for b.Loop() {
+				resp := env.QueryAs(b, token, dossierListQuery, variables)
+				if len(resp.Errors) > 0 {
+					b.Fatalf("errors: %+v", resp.Errors)
+				}
+			}
+			cpu := processCPU(b) - cpuBefore
+			b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
+}
+
+// processCPU returns the user and system processor time of this process.
+func processCPU(b *testing.B) time.Duration {
+	var usage syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
+		b.Fatalf("getrusage: %v", err)
+	}
+	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
+}
