@@ -36,7 +36,7 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 	stringVar(fs, &f.apiKeysFile, "api-keys-file", "",
 		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
 	stringVar(fs, &f.auditDSN, "audit-dsn", "",
-		"DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
+		"DSN of the audit trail, in its own database: "+sqldb.DSNForms+"; empty means DATA-DIR/audit.db")
 	stringVar(fs, &f.cursorKey, "cursor-key", "",
 		"secret of at least 32 characters from which the key sealing citizen-list cursors is derived, the same on "+
 			"every replica; empty means derive it from -jwt-secret, and it is required with -jwks-file alone")

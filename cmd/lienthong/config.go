@@ -83,7 +83,7 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 		src := &sourceFlags{name: name}
 		s.sources = append(s.sources, src)
 		stringVar(fs, &src.dsn, name+"-dsn", "",
-			"DSN of the "+name+" source: a SQLite file path or a postgres:// URL; empty means DATA-DIR/"+name+".db")
+			"DSN of the "+name+" source: "+sqldb.DSNForms+"; empty means DATA-DIR/"+name+".db")
 		intVar(fs, &src.maxOpenConns, name+"-max-conns", 0,
 			"maximum open connections to the "+name+" source; 0 means 8 on SQLite, 16 on PostgreSQL")
 		durationVar(fs, &src.statementTimeout, name+"-statement-timeout", 5*time.Second,
