@@ -135,3 +135,39 @@ func (s *storeFlags) usesDataDir() bool {
 	}
 	return false
 }
+
+// namedDSN is the DSN of a source or of the audit trail, with the prefix
+// of its flag, such as "population" for -population-dsn.
+type namedDSN struct {
+	flag string
+	dsn  string
+}
+
+// dsns returns the DSN of every source in cfg.
+func dsns(cfg sources.Config) []namedDSN {
+	return []namedDSN{
+		{"population", cfg.Population.DSN},
+		{"civilstatus", cfg.CivilStatus.DSN},
+		{"business", cfg.Business.DSN},
+		{"procedures", cfg.Procedures.DSN},
+	}
+}
+
+// checkDistinctDatabases rejects an invalid DSN, and two DSNs that reach
+// one database, even when spelled differently. Two sources on one
+// database would share its schema_migrations table.
+func checkDistinctDatabases(all []namedDSN) error {
+	seen := map[string]string{}
+	for _, d := range all {
+		database, err := sqldb.DatabaseOf(d.dsn)
+		if err != nil {
+			return fmt.Errorf("invalid -%s-dsn: %w", d.flag, err)
+		}
+		if other, ok := seen[database]; ok {
+			return fmt.Errorf("-%s-dsn and -%s-dsn name the same database %s: "+
+				"give each source and the audit trail a database of its own", other, d.flag, database)
+		}
+		seen[database] = d.flag
+	}
+	return nil
+}

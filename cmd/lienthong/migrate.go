@@ -24,6 +24,9 @@ func migrate(ctx context.Context, args []string) error {
 		}
 	}
 	cfg, _ := stores.config()
+	if err := checkDistinctDatabases(dsns(cfg)); err != nil {
+		return err
+	}
 	dbs, err := sources.Open(ctx, cfg)
 	if err != nil {
 		return err

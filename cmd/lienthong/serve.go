@@ -152,6 +152,13 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 			f.shutdownDelay, f.shutdownGrace)
 	}
 	cfg, isDemo := f.stores.config()
+	auditDSN := f.access.auditDSN
+	if auditDSN == "" {
+		auditDSN = filepath.Join(f.stores.dataDir, audit.Name+".db")
+	}
+	if err := checkDistinctDatabases(append(dsns(cfg), namedDSN{"audit", auditDSN})); err != nil {
+		return nil, err
+	}
 	logConfig(ctx, log, f, cfg)
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
