@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql/driver"
 	"fmt"
 	"io/fs"
 	"path"
@@ -24,7 +25,8 @@ import (
 // holds a migration newer than the newest in fsys (a newer binary wrote
 // it). A database migrated before schema_source existed is claimed when
 // every migration it records has the file name of this source's migration
-// of the same version.
+// of the same version. On PostgreSQL, Migrate holds an advisory lock of
+// the database throughout, so concurrent runs apply each migration once.
 func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 	migrations, err := readMigrations(fsys, dir)
 	if err != nil {
@@ -40,6 +42,13 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 		return fmt.Errorf("%s: connect for migrations: %w", db.name, err)
 	}
 	defer conn.Close()
+	if db.engine == Postgres {
+		unlock, err := db.lockMigrations(ctx, conn)
+		if err != nil {
+			return err
+		}
+		defer unlock()
+	}
 
 	const createMigrations = `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version     INTEGER PRIMARY KEY,
@@ -72,6 +81,38 @@ func (db *DB) Migrate(ctx context.Context, fsys fs.FS, dir string) error {
 		}
 	}
 	return nil
+}
+
+// migrationLock is the key of the PostgreSQL advisory lock that
+// serialises migrations. Advisory locks belong to one database, so
+// migrations of different databases on one server do not wait for each
+// other.
+const migrationLock int64 = 0x6c69656e74686f6e // "lienthon" in ASCII
+
+// lockMigrations waits for the migration lock of the database on conn, so
+// that two processes starting together on an empty database do not both
+// run CREATE TABLE, which fails on PostgreSQL's catalog. The wait has no
+// statement timeout, because the other process may be building an index
+// over millions of rows. unlock releases the lock and restores the
+// connection's statement timeout.
+func (db *DB) lockMigrations(ctx context.Context, conn *sqlx.Conn) (unlock func(), err error) {
+	if _, err := conn.ExecContext(ctx, "SET statement_timeout = 0"); err != nil {
+		return nil, fmt.Errorf("%s: lift the statement timeout for migrations: %w", db.name, err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+		return nil, fmt.Errorf("%s: wait for the migration lock: %w", db.name, err)
+	}
+	return func() {
+		ctx := context.WithoutCancel(ctx)
+		_, unlockErr := conn.ExecContext(ctx, "SELECT pg_advisory_unlock($1)", migrationLock)
+		_, resetErr := conn.ExecContext(ctx, "RESET statement_timeout")
+		if unlockErr != nil || resetErr != nil {
+			// Closing the session releases its locks, and ErrBadConn
+			// makes database/sql close the connection in place of
+			// returning it to the pool.
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+	}, nil
 }
 
 // claim records in schema_source that the database belongs to this
