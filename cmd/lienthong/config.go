@@ -171,3 +171,25 @@ func checkDistinctDatabases(all []namedDSN) error {
 	}
 	return nil
 }
+
+// validate rejects settings that the pools and breakers would otherwise
+// replace by defaults without a word, such as -population-max-conns -1.
+func (s *storeFlags) validate() error {
+	for _, src := range s.sources {
+		switch {
+		case src.maxOpenConns < 0:
+			return fmt.Errorf("invalid -%s-max-conns %d: must be 0 (the engine's default) or more",
+				src.name, src.maxOpenConns)
+		case src.statementTimeout < 0:
+			return fmt.Errorf("invalid -%s-statement-timeout %s: must be 0 (no limit) or more",
+				src.name, src.statementTimeout)
+		case src.connectTimeout <= 0:
+			return fmt.Errorf("invalid -%s-connect-timeout %s: must be more than 0", src.name, src.connectTimeout)
+		case src.breakerFailures < 1:
+			return fmt.Errorf("invalid -%s-breaker-failures %d: must be at least 1", src.name, src.breakerFailures)
+		case src.breakerCoolDown <= 0:
+			return fmt.Errorf("invalid -%s-breaker-cool-down %s: must be more than 0", src.name, src.breakerCoolDown)
+		}
+	}
+	return nil
+}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -55,5 +56,59 @@ func TestRejectsTwoSourcesOnOneDatabase(t *testing.T) {
 				t.Errorf("error %q repeats the password", err)
 			}
 		})
+	}
+}
+
+func TestRejectsInvalidSourceSettings(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		flag, value, want string
+	}{
+		{"-population-max-conns", "-1", "invalid -population-max-conns -1: must be 0"},
+		{"-business-statement-timeout", "-1s", "invalid -business-statement-timeout -1s: must be 0"},
+		{"-procedures-connect-timeout", "0", "invalid -procedures-connect-timeout 0s: must be more than 0"},
+		{"-civilstatus-breaker-failures", "0", "invalid -civilstatus-breaker-failures 0: must be at least 1"},
+		{"-population-breaker-cool-down", "-5s", "invalid -population-breaker-cool-down -5s: must be more than 0"},
+	}
+	for _, command := range []string{"migrate", "seed", "serve"} {
+		for _, tt := range tests {
+			t.Run(command+tt.flag, func(t *testing.T) {
+				args := []string{command, "-data-dir", dir, tt.flag, tt.value}
+				if command == "serve" {
+					args = append(args, "-addr", "127.0.0.1:0")
+				}
+				err := run(context.Background(), args)
+				if err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.want)
+				}
+			})
+		}
+	}
+}
+
+func TestMigrateLogsEachSourceVersion(t *testing.T) {
+	dir := t.TempDir()
+	logFile, err := os.Create(filepath.Join(dir, "stderr"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	stderr := os.Stderr
+	os.Stderr = logFile
+	err = run(context.Background(), []string{"migrate", "-data-dir", dir})
+	os.Stderr = stderr
+	logFile.Close()
+	if err != nil {
+		t.Fatalf("migrate: %v", err)
+	}
+
+	logged, err := os.ReadFile(logFile.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, source := range []string{"population", "civilstatus", "business", "procedures"} {
+		want := "msg=migrated source=" + source + " engine=sqlite schema_version=2"
+		if !strings.Contains(string(logged), want) {
+			t.Errorf("migrate output %q does not contain %q", logged, want)
+		}
 	}
 }

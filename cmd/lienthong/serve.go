@@ -151,6 +151,9 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("invalid -shutdown-delay %s or -shutdown-grace %s: durations must not be negative",
 			f.shutdownDelay, f.shutdownGrace)
 	}
+	if err := f.stores.validate(); err != nil {
+		return nil, err
+	}
 	cfg, isDemo := f.stores.config()
 	auditDSN := f.access.auditDSN
 	if auditDSN == "" {
