@@ -113,7 +113,7 @@ func connectAdmin(ctx context.Context, t testing.TB) *pgx.Conn {
 	t.Helper()
 	admin, err := pgx.Connect(ctx, PostgresURL())
 	if err != nil {
-		reason := sqldb.RedactDSN("no server at " + PostgresURL() + " (" + err.Error() + ")" +
+		reason := sqldb.RedactDSN("cannot connect to " + PostgresURL() + " (" + err.Error() + ")" +
 			"; start PostgreSQL there or set LIENTHONG_TEST_POSTGRES to a postgres:// URL to run them")
 		if os.Getenv("LIENTHONG_REQUIRE_POSTGRES") != "" {
 			t.Fatal("POSTGRES TESTS FAILED: " + reason)

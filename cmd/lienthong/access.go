@@ -29,9 +29,9 @@ type accessFlags struct {
 const minCursorKey = 32
 
 // minJWTSecret is the shortest -jwt-secret accepted, in bytes. RFC 7518
-// section 3.2 requires an HS256 key of at least 256 bits, and the secret
-// also seals citizen-list cursors when -cursor-key is empty, so it must
-// not be shorter than minCursorKey either.
+// section 3.2 requires an HS256 key of at least 256 bits, and the key that
+// seals citizen-list cursors is derived from this secret when -cursor-key
+// is empty, so it must not be shorter than minCursorKey either.
 const minJWTSecret = 32
 
 func (f *accessFlags) register(fs *flag.FlagSet) {
