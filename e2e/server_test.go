@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"lienthong/testenv"
 )
 
 // demoCitizens is the size of the demo that the binary generates, enough
@@ -196,6 +198,7 @@ func skipOrFail(t *testing.T, reason string) {
 	if os.Getenv("LIENTHONG_REQUIRE_BROWSER") == "1" {
 		t.Fatalf("%s (LIENTHONG_REQUIRE_BROWSER=1 requires it)", reason)
 	}
+	testenv.AnnounceSkip("end-to-end", reason)
 	t.Skip(reason)
 }
 

@@ -128,11 +128,12 @@ func TestAPQRedisSharedByReplicas(t *testing.T) {
 	ctx := context.Background()
 	cache, err := persisted.NewRedisCache(ctx, redisURL, prefix, time.Minute, slog.Default())
 	if err != nil {
-		msg := "REDIS TESTS SKIPPED: " + err.Error() + "; start Redis there or set LIENTHONG_TEST_REDIS to a server's URL"
+		reason := err.Error() + "; start Redis there or set LIENTHONG_TEST_REDIS to a server's URL"
 		if os.Getenv("LIENTHONG_REQUIRE_REDIS") != "" {
-			t.Fatal(msg)
+			t.Fatal("REDIS TESTS FAILED: " + reason)
 		}
-		t.Skip(msg)
+		testenv.AnnounceSkip("Redis", reason)
+		t.Skip("REDIS TESTS SKIPPED: " + reason)
 	}
 	t.Cleanup(func() {
 		keys, err := cache.Client().Keys(ctx, prefix+"*").Result()

@@ -3,7 +3,6 @@ package server
 import (
 	"context"
 	"net/http"
-	"regexp"
 	"sync"
 	"time"
 
@@ -148,18 +147,7 @@ func metricsHandler(dbs []*sqldb.DB) http.Handler {
 	return promhttp.HandlerFor(prometheus.Gatherers{metrics.Registry, pools}, promhttp.HandlerOpts{})
 }
 
-var (
-	// urlPassword matches the password in a URL's user information.
-	urlPassword = regexp.MustCompile(`(://[^:/@\s]*:)[^@\s]*@`)
-	// paramPassword matches a password given as a DSN parameter, as in
-	// postgres://host/db?password=... or "password=... host=...".
-	paramPassword = regexp.MustCompile(`(?i)(password=)[^&\s]*`)
-)
-
 // Redact masks the passwords of URLs and DSN parameters in s, such as a
 // postgres:// DSN that a driver error repeats, so that the text can be
 // logged or shown.
-func Redact(s string) string {
-	s = urlPassword.ReplaceAllString(s, "${1}xxxxx@")
-	return paramPassword.ReplaceAllString(s, "${1}xxxxx")
-}
+func Redact(s string) string { return sqldb.RedactDSN(s) }

@@ -11,7 +11,8 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// openPostgres returns a pool for a postgres:// URL. Every connection of
+// openPostgres returns a pool for a postgres:// URL or a keyword/value
+// DSN. Every connection of
 // the pool starts with opts.StatementTimeout as its statement_timeout, so
 // the server cancels a statement that runs too long even when the client
 // stops waiting for it, and gives up connecting after opts.ConnectTimeout.
@@ -19,7 +20,8 @@ import (
 func openPostgres(dsn string, opts Options) (*sqlx.DB, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, fmt.Errorf("invalid PostgreSQL URL: %w", err)
+		// pgx redacts passwords from parse errors on a best-effort basis.
+		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", RedactDSN(err.Error()))
 	}
 	if opts.ConnectTimeout > 0 {
 		cfg.ConnectTimeout = opts.ConnectTimeout

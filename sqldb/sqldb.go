@@ -67,27 +67,18 @@ type DB struct {
 	newestMigration int
 }
 
-// EngineOf returns the engine a DSN selects: PostgreSQL for postgres:// and
-// postgresql:// URLs, SQLite for anything else, which is taken as a path.
-func EngineOf(dsn string) Engine {
-	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
-		return Postgres
-	}
-	return SQLite
-}
-
 // Open connects to the database of the source name at dsn and checks that it
 // answers. A SQLite file is created if missing.
 func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 	if opts.ConnectTimeout == 0 {
 		opts.ConnectTimeout = 10 * time.Second
 	}
-	engine := EngineOf(dsn)
+	engine, err := EngineOf(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", name, err)
+	}
 
-	var (
-		x   *sqlx.DB
-		err error
-	)
+	var x *sqlx.DB
 	switch engine {
 	case Postgres:
 		x, err = openPostgres(dsn, opts)

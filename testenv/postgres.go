@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"lienthong/sources"
+	"lienthong/sqldb"
 )
 
 // DefaultPostgres is the server the PostgreSQL tests use unless
@@ -112,12 +113,13 @@ func connectAdmin(ctx context.Context, t testing.TB) *pgx.Conn {
 	t.Helper()
 	admin, err := pgx.Connect(ctx, PostgresURL())
 	if err != nil {
-		msg := "POSTGRES TESTS SKIPPED: cannot connect to " + PostgresURL() + ": " + err.Error() +
-			"; start PostgreSQL there or set LIENTHONG_TEST_POSTGRES to a server's URL"
+		reason := sqldb.RedactDSN("cannot connect to " + PostgresURL() + " (" + err.Error() + ")" +
+			"; start PostgreSQL there or set LIENTHONG_TEST_POSTGRES to a postgres:// URL to run them")
 		if os.Getenv("LIENTHONG_REQUIRE_POSTGRES") != "" {
-			t.Fatal(msg)
+			t.Fatal("POSTGRES TESTS FAILED: " + reason)
 		}
-		t.Skip(msg)
+		AnnounceSkip("PostgreSQL", reason)
+		t.Skip("POSTGRES TESTS SKIPPED: " + reason)
 	}
 	return admin
 }

@@ -28,15 +28,22 @@ type accessFlags struct {
 // the output of openssl rand -hex 16, carry at least 128 bits when random.
 const minCursorKey = 32
 
+// minJWTSecret is the shortest -jwt-secret accepted, in bytes. RFC 7518
+// section 3.2 requires an HS256 key of at least 256 bits, and the key that
+// seals citizen-list cursors is derived from this secret when -cursor-key
+// is empty, so it must not be shorter than minCursorKey either.
+const minJWTSecret = 32
+
 func (f *accessFlags) register(fs *flag.FlagSet) {
 	stringVar(fs, &f.jwtSecret, "jwt-secret", "",
-		"HMAC secret that verifies HS256 bearer tokens; the embedded demo uses a public demo secret when empty")
+		"HMAC secret of at least 32 bytes that verifies HS256 bearer tokens, such as the output of openssl rand -hex 32; "+
+			"the embedded demo uses a public demo secret when empty")
 	stringVar(fs, &f.jwksFile, "jwks-file", "",
 		"JSON Web Key Set file whose public keys verify RS256, ES256 and EdDSA bearer tokens")
 	stringVar(fs, &f.apiKeysFile, "api-keys-file", "",
 		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
 	stringVar(fs, &f.auditDSN, "audit-dsn", "",
-		"DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
+		"DSN of the audit trail, in its own database: "+sqldb.DSNForms+"; empty means DATA-DIR/audit.db")
 	stringVar(fs, &f.cursorKey, "cursor-key", "",
 		"secret of at least 32 characters from which the key sealing citizen-list cursors is derived, the same on "+
 			"every replica; empty means derive it from -jwt-secret, and it is required with -jwks-file alone")
@@ -57,6 +64,10 @@ type access struct {
 // open loads the keys and opens the audit trail.
 func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, isDemo bool) (*access, error) {
 	out := &access{}
+	if f.jwtSecret != "" && len(f.jwtSecret) < minJWTSecret {
+		return nil, fmt.Errorf("invalid -jwt-secret: %d bytes, at least %d needed for HS256; make one with openssl rand -hex 32",
+			len(f.jwtSecret), minJWTSecret)
+	}
 	secret := f.jwtSecret
 	if secret == "" && isDemo {
 		log.WarnContext(ctx, "verifying tokens with the public demo secret; set -jwt-secret or -jwks-file outside the demo")

@@ -11,14 +11,16 @@ import (
 func TestCursorSecretFromFlags(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	key := strings.Repeat("k", minCursorKey)
+	secret := strings.Repeat("s", minJWTSecret)
 	tests := []struct {
 		name  string
 		flags accessFlags
 		want  string // the cursor secret, or "" when none
 		err   string // a part of the error, or "" for none
 	}{
-		{"cursor_key", accessFlags{cursorKey: key, jwtSecret: "token secret"}, key, ""},
-		{"jwt_secret", accessFlags{jwtSecret: "token secret"}, "token secret", ""},
+		{"cursor_key", accessFlags{cursorKey: key, jwtSecret: secret}, key, ""},
+		{"jwt_secret", accessFlags{jwtSecret: secret}, secret, ""},
+		{"short_jwt_secret", accessFlags{jwtSecret: "token secret", cursorKey: key}, "", "invalid -jwt-secret: 12 bytes, at least 32"},
 		{"jwks_without_cursor_key", accessFlags{jwksFile: "keys.json"}, "", "missing -cursor-key (env LIENTHONG_CURSOR_KEY)"},
 		{"short_cursor_key", accessFlags{cursorKey: "short"}, "", "invalid -cursor-key: 5 characters"},
 		{"no_officer_credentials", accessFlags{}, "", ""},

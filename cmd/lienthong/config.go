@@ -83,7 +83,7 @@ func (s *storeFlags) register(fs *flag.FlagSet) {
 		src := &sourceFlags{name: name}
 		s.sources = append(s.sources, src)
 		stringVar(fs, &src.dsn, name+"-dsn", "",
-			"DSN of the "+name+" source: a SQLite file path or a postgres:// URL; empty means DATA-DIR/"+name+".db")
+			"DSN of the "+name+" source: "+sqldb.DSNForms+"; empty means DATA-DIR/"+name+".db")
 		intVar(fs, &src.maxOpenConns, name+"-max-conns", 0,
 			"maximum open connections to the "+name+" source; 0 means 8 on SQLite, 16 on PostgreSQL")
 		durationVar(fs, &src.statementTimeout, name+"-statement-timeout", 5*time.Second,
@@ -134,4 +134,62 @@ func (s *storeFlags) usesDataDir() bool {
 		}
 	}
 	return false
+}
+
+// namedDSN is the DSN of a source or of the audit trail, with the prefix
+// of its flag, such as "population" for -population-dsn.
+type namedDSN struct {
+	flag string
+	dsn  string
+}
+
+// dsns returns the DSN of every source in cfg.
+func dsns(cfg sources.Config) []namedDSN {
+	return []namedDSN{
+		{"population", cfg.Population.DSN},
+		{"civilstatus", cfg.CivilStatus.DSN},
+		{"business", cfg.Business.DSN},
+		{"procedures", cfg.Procedures.DSN},
+	}
+}
+
+// checkDistinctDatabases rejects an invalid DSN, and two DSNs that reach
+// one database, even when spelled differently. Two sources on one
+// database would share its schema_migrations table.
+func checkDistinctDatabases(all []namedDSN) error {
+	seen := map[string]string{}
+	for _, d := range all {
+		database, err := sqldb.DatabaseOf(d.dsn)
+		if err != nil {
+			return fmt.Errorf("invalid -%s-dsn: %w", d.flag, err)
+		}
+		if other, ok := seen[database]; ok {
+			return fmt.Errorf("-%s-dsn and -%s-dsn name the same database %s: "+
+				"give each source and the audit trail a database of its own", other, d.flag, database)
+		}
+		seen[database] = d.flag
+	}
+	return nil
+}
+
+// validate rejects settings that the pools and breakers would otherwise
+// replace by defaults without a word, such as -population-max-conns -1.
+func (s *storeFlags) validate() error {
+	for _, src := range s.sources {
+		switch {
+		case src.maxOpenConns < 0:
+			return fmt.Errorf("invalid -%s-max-conns %d: must be 0 (the engine's default) or more",
+				src.name, src.maxOpenConns)
+		case src.statementTimeout < 0:
+			return fmt.Errorf("invalid -%s-statement-timeout %s: must be 0 (no limit) or more",
+				src.name, src.statementTimeout)
+		case src.connectTimeout <= 0:
+			return fmt.Errorf("invalid -%s-connect-timeout %s: must be more than 0", src.name, src.connectTimeout)
+		case src.breakerFailures < 1:
+			return fmt.Errorf("invalid -%s-breaker-failures %d: must be at least 1", src.name, src.breakerFailures)
+		case src.breakerCoolDown <= 0:
+			return fmt.Errorf("invalid -%s-breaker-cool-down %s: must be more than 0", src.name, src.breakerCoolDown)
+		}
+	}
+	return nil
 }

@@ -13,9 +13,24 @@ import (
 // rollout.
 func migrate(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	var stores storeFlags
+	var (
+		stores    storeFlags
+		logFormat string
+	)
 	stores.register(fs)
+	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := stores.validate(); err != nil {
+		return err
+	}
+	log, err := newLogger(logFormat)
+	if err != nil {
+		return err
+	}
+	cfg, _ := stores.config()
+	if err := checkDistinctDatabases(dsns(cfg)); err != nil {
 		return err
 	}
 	if stores.usesDataDir() {
@@ -23,10 +38,17 @@ func migrate(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	cfg, _ := stores.config()
 	dbs, err := sources.Open(ctx, cfg)
 	if err != nil {
 		return err
 	}
-	return dbs.Close()
+	defer dbs.Close()
+	for _, db := range dbs.All() {
+		version, err := db.SchemaVersion(ctx)
+		if err != nil {
+			return err
+		}
+		log.InfoContext(ctx, "migrated", "source", db.Name(), "engine", string(db.Engine()), "schema_version", version)
+	}
+	return nil
 }

@@ -30,6 +30,9 @@ func seed(ctx context.Context, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := stores.validate(); err != nil {
+		return err
+	}
 	log, err := newLogger(logFormat)
 	if err != nil {
 		return err
@@ -41,13 +44,16 @@ func seed(ctx context.Context, args []string) error {
 	if citizens < 1 {
 		return fmt.Errorf("invalid -citizens %d: must be at least 1", citizens)
 	}
+	cfg, _ := stores.config()
+	if err := checkDistinctDatabases(dsns(cfg)); err != nil {
+		return err
+	}
 	if stores.usesDataDir() {
 		if err := os.MkdirAll(stores.dataDir, 0o755); err != nil {
 			return err
 		}
 	}
 
-	cfg, _ := stores.config()
 	dbs, err := sources.Open(ctx, cfg)
 	if err != nil {
 		return err

@@ -151,7 +151,17 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, fmt.Errorf("invalid -shutdown-delay %s or -shutdown-grace %s: durations must not be negative",
 			f.shutdownDelay, f.shutdownGrace)
 	}
+	if err := f.stores.validate(); err != nil {
+		return nil, err
+	}
 	cfg, isDemo := f.stores.config()
+	auditDSN := f.access.auditDSN
+	if auditDSN == "" {
+		auditDSN = filepath.Join(f.stores.dataDir, audit.Name+".db")
+	}
+	if err := checkDistinctDatabases(append(dsns(cfg), namedDSN{"audit", auditDSN})); err != nil {
+		return nil, err
+	}
 	logConfig(ctx, log, f, cfg)
 	if f.stores.usesDataDir() {
 		if err := os.MkdirAll(f.stores.dataDir, 0o755); err != nil {
