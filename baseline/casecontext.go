@@ -293,7 +293,10 @@ func (c *CaseContext) loadRegistrations(ctx context.Context, g *gathered, ids []
 	if len(keys) == 0 {
 		return nil
 	}
-	rows, err := c.Stores.CivilStatus.RegistrationsByCitizen(ctx, keys)
+	// CaseContext selects only the birth, marriages and death of each
+	// civil status, so the gateway reads these through its LifeEvents
+	// loader.
+	rows, err := c.Stores.CivilStatus.LifeEventsByCitizen(ctx, keys)
 	for i, k := range keys {
 		if err == nil {
 			g.registrations[k] = rows[i]

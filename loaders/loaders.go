@@ -42,6 +42,7 @@ type Loaders struct {
 	Members       *Loader[string, []population.Member]
 	Residences    *Loader[string, []population.Residence]
 	Registrations *Loader[string, []civilstatus.Registration]
+	LifeEvents    *Loader[string, []civilstatus.Registration]
 	Registration  *Loader[int64, *civilstatus.Registration]
 
 	Enterprise         *Loader[string, *business.Enterprise]
@@ -72,6 +73,7 @@ func New(s Stores, d Dispatch) *Loaders {
 		Members:       newLoader(population.Name, "Members", s.Population.MembersByHousehold, sched),
 		Residences:    newLoader(population.Name, "Residences", s.Population.ResidencesByCitizen, sched),
 		Registrations: newLoader(civilstatus.Name, "Registrations", s.CivilStatus.RegistrationsByCitizen, sched),
+		LifeEvents:    newLoader(civilstatus.Name, "LifeEvents", s.CivilStatus.LifeEventsByCitizen, sched),
 		Registration:  newLoader(civilstatus.Name, "Registration", s.CivilStatus.RegistrationsByID, sched),
 
 		Enterprise:         newLoader(business.Name, "Enterprise", s.Business.EnterprisesByCode, sched),

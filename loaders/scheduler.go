@@ -386,6 +386,15 @@ func (l *Loader[K, V]) LoadMany(ctx context.Context, keys []K) dataloader.ThunkM
 	}
 }
 
+// Cached reports whether key has been loaded, or is being loaded, in this
+// request. It is always false without batching, which caches nothing.
+func (l *Loader[K, V]) Cached(key K) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	_, ok := l.cache[key]
+	return ok
+}
+
 // Prime stores a value for key unless one is cached.
 func (l *Loader[K, V]) Prime(_ context.Context, key K, value V) dataloader.Interface[K, V] {
 	l.mu.Lock()

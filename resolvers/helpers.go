@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
+
 	"lienthong/apierr"
 	"lienthong/graph/model"
 	"lienthong/loaders"
@@ -23,19 +25,24 @@ func (r *Resolver) commune(code string) *adminunits.Commune {
 // registrations returns the registrations naming a citizen, converted and
 // seen from that citizen, carrying the purpose the citizen was read for.
 func registrations(ctx context.Context, of *model.CivilStatus) ([]model.CivilStatusRegistration, []civilstatus.Registration, error) {
-	citizenID := of.CitizenID
-	rows, err := loaders.For(ctx).Registrations.Load(ctx, citizenID)()
+	rows, err := loaders.For(ctx).Registrations.Load(ctx, of.CitizenID)()
 	if err != nil {
 		return nil, nil, err
 	}
+	return toRegistrations(rows, of), rows, nil
+}
+
+// toRegistrations converts rows as seen from the citizen of of, carrying the
+// purpose the citizen was read for.
+func toRegistrations(rows []civilstatus.Registration, of *model.CivilStatus) []model.CivilStatusRegistration {
 	out := make([]model.CivilStatusRegistration, 0, len(rows))
 	for i := range rows {
-		if reg := toRegistration(&rows[i], citizenID); reg != nil {
+		if reg := toRegistration(&rows[i], of.CitizenID); reg != nil {
 			setAccessPurpose(reg, of.AccessPurpose)
 			out = append(out, reg)
 		}
 	}
-	return out, rows, nil
+	return out
 }
 
 // setAccessPurpose stores the purpose a registration was read for, which
@@ -52,13 +59,54 @@ func registrationsOf[T model.CivilStatusRegistration](ctx context.Context, of *m
 	if err != nil {
 		return nil, err
 	}
+	return ofType[T](all), nil
+}
+
+// ofType returns the registrations of one schema type among all.
+func ofType[T model.CivilStatusRegistration](all []model.CivilStatusRegistration) []T {
 	var out []T
 	for _, reg := range all {
 		if t, ok := reg.(T); ok {
 			out = append(out, t)
 		}
 	}
-	return out, nil
+	return out
+}
+
+// lifeEventFields are the CivilStatus fields that the rows of
+// LifeEventsByCitizen resolve in full.
+var lifeEventFields = map[string]bool{"birth": true, "marriages": true, "death": true, "__typename": true}
+
+// selectsLifeEventsOnly reports whether the civilStatus field being
+// resolved selects nothing but lifeEventFields.
+func selectsLifeEventsOnly(ctx context.Context) bool {
+	fields := graphql.CollectAllFields(ctx)
+	for _, f := range fields {
+		if !lifeEventFields[f] {
+			return false
+		}
+	}
+	return len(fields) > 0
+}
+
+// lifeEventsOf returns the citizen's registrations of one schema type,
+// which must be a birth, marriage or death. When the query selects nothing
+// else of the citizen's civil status and the request has not read the
+// citizen's registrations yet, it reads only the births naming the citizen
+// as the child, the marriages and the deaths naming the citizen as the
+// deceased. Birth, Marriages and Death keep no others. Otherwise it reads
+// every registration naming the citizen, which the other selected fields
+// load in the same batch anyway.
+func lifeEventsOf[T model.CivilStatusRegistration](ctx context.Context, of *model.CivilStatus) ([]T, error) {
+	l := loaders.For(ctx)
+	if !of.LifeEventsOnly || l.Registrations.Cached(of.CitizenID) {
+		return registrationsOf[T](ctx, of)
+	}
+	rows, err := l.LifeEvents.Load(ctx, of.CitizenID)()
+	if err != nil {
+		return nil, err
+	}
+	return ofType[T](toRegistrations(rows, of)), nil
 }
 
 // dossierPage reads one page of the dossiers of an applicant or procedure

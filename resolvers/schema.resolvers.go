@@ -132,7 +132,7 @@ func (r *citizenResolver) Household(ctx context.Context, obj *model.Citizen) (*m
 
 // CivilStatus is the resolver for the civilStatus field.
 func (r *citizenResolver) CivilStatus(ctx context.Context, obj *model.Citizen) (*model.CivilStatus, error) {
-	return &model.CivilStatus{CitizenID: obj.ID, AccessPurpose: obj.AccessPurpose}, nil
+	return &model.CivilStatus{CitizenID: obj.ID, AccessPurpose: obj.AccessPurpose, LifeEventsOnly: selectsLifeEventsOnly(ctx)}, nil
 }
 
 // Enterprises is the resolver for the enterprises field.
@@ -201,7 +201,7 @@ func (r *citizenEdgeResolver) Node(ctx context.Context, obj *model.CitizenEdge) 
 
 // Birth is the resolver for the birth field.
 func (r *civilStatusResolver) Birth(ctx context.Context, obj *model.CivilStatus) (*model.BirthRegistration, error) {
-	births, err := registrationsOf[*model.BirthRegistration](ctx, obj)
+	births, err := lifeEventsOf[*model.BirthRegistration](ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -215,7 +215,7 @@ func (r *civilStatusResolver) Birth(ctx context.Context, obj *model.CivilStatus)
 
 // Death is the resolver for the death field.
 func (r *civilStatusResolver) Death(ctx context.Context, obj *model.CivilStatus) (*model.DeathRegistration, error) {
-	deaths, err := registrationsOf[*model.DeathRegistration](ctx, obj)
+	deaths, err := lifeEventsOf[*model.DeathRegistration](ctx, obj)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +229,7 @@ func (r *civilStatusResolver) Death(ctx context.Context, obj *model.CivilStatus)
 
 // Marriages is the resolver for the marriages field.
 func (r *civilStatusResolver) Marriages(ctx context.Context, obj *model.CivilStatus) ([]*model.MarriageRegistration, error) {
-	return registrationsOf[*model.MarriageRegistration](ctx, obj)
+	return lifeEventsOf[*model.MarriageRegistration](ctx, obj)
 }
 
 // Divorces is the resolver for the divorces field.

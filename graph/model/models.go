@@ -63,6 +63,9 @@ type HouseholdMember struct {
 type CivilStatus struct {
 	CitizenID     string
 	AccessPurpose string
+	// LifeEventsOnly is set when the query selects no registrations but
+	// the birth, marriages and death, so only those are read.
+	LifeEventsOnly bool
 }
 
 // CivilStatusRegistration is implemented by every kind of registration.

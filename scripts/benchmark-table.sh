@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Measure the gateway, the raw-SQL floor and the no-loader mode on one data
+# set and print the rows of the table in BENCHMARKS.md.
+#
+# usage: scripts/benchmark-table.sh DATA [DURATION] [CONCURRENCY]
+#   DATA is a data folder seeded with `lienthong seed --data-dir`, or
+#   postgres:PREFIX for the four PostgreSQL databases PREFIX_population,
+#   PREFIX_civilstatus, PREFIX_business and PREFIX_procedures on
+#   127.0.0.1:5432. DURATION defaults to 20s and CONCURRENCY to 8.
+# needs: a built ./lienthong (go build -o lienthong ./cmd/lienthong), curl.
+set -euo pipefail
+data=$1
+duration=${2:-20s}
+concurrency=${3:-8}
+
+export LIENTHONG_JWT_SECRET=benchmark-table-secret
+dir=$(mktemp -d)
+if [[ $data == postgres:* ]]; then
+    base=postgres://postgres@127.0.0.1:5432/${data#postgres:}
+    export LIENTHONG_POPULATION_DSN=${base}_population
+    export LIENTHONG_CIVILSTATUS_DSN=${base}_civilstatus
+    export LIENTHONG_BUSINESS_DSN=${base}_business
+    export LIENTHONG_PROCEDURES_DSN=${base}_procedures
+else
+    dir=$data
+fi
+token=$(./lienthong token -role central-officer)
+# The no-loader mode's thousand one-key statements per list queue for the
+# pool, so its statements run without the 5-second timeout.
+no_timeouts="--population-statement-timeout 0 --civilstatus-statement-timeout 0
+  --business-statement-timeout 0 --procedures-statement-timeout 0"
+
+pid=
+stop() {
+    if [[ -n $pid ]]; then
+        kill "$pid"
+        wait "$pid" || true
+        pid=
+    fi
+}
+trap stop EXIT
+
+# start PORT FLAGS... serves the data set in the background.
+start() {
+    local port=$1
+    shift
+    ./lienthong serve --addr "127.0.0.1:$port" --data-dir "$dir" --demo-citizens 0 \
+        --sources-extension on --shutdown-delay 0 "$@" >/dev/null 2>&1 &
+    pid=$!
+    for _ in $(seq 1 120); do
+        curl -s -o /dev/null "127.0.0.1:$port/healthz" && return
+        sleep 0.5
+    done
+    echo "server on port $port did not start" >&2
+    exit 1
+}
+
+# row MODE URL WORKLOAD CONCURRENCY prints one table row.
+row() {
+    local mode=$1 url=$2 workload=$3 c=$4
+    local load
+    load=$(uptime | sed 's/.*load average: \([0-9.]*\),.*/\1/')
+    ./lienthong load --url "$url" --workload "$workload" --concurrency "$c" \
+        --duration "$duration" --timeout 120s --token "$token" --graphql-url "$graphql" |
+        awk -v mode="$mode" -v c="$c" -v avg="$load" -v workload="$workload" '
+            $1 == workload {
+                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mode, $1, c, $3, $4, $6, $9, $10, avg
+            }'
+}
+
+echo "| mode | workload | concurrency | req/s | p50 ms | p99 ms | statements/req | SQL ms/req | load avg |"
+echo "|---|---|---|---|---|---|---|---|---|"
+
+start 18191
+graphql=http://127.0.0.1:18191/graphql
+row gateway "$graphql" case-context "$concurrency"
+row gateway "$graphql" dossier-list "$concurrency"
+row gateway "$graphql" case-context 1
+echo "gateway peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" >&2
+stop
+
+start 18192 --raw-baseline
+graphql=http://127.0.0.1:18192/graphql
+row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context "$concurrency"
+row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context 1
+echo "floor peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" >&2
+stop
+
+# shellcheck disable=SC2086
+start 18193 --no-batching $no_timeouts
+graphql=http://127.0.0.1:18193/graphql
+row "no loaders" "$graphql" case-context "$concurrency"
+row "no loaders" "$graphql" dossier-list "$concurrency"
+echo "no-loader peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" >&2
+stop
