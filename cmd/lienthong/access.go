@@ -49,17 +49,23 @@ type access struct {
 	// cursorSecret derives the key that seals citizen-list cursors; nil
 	// when no officer can authenticate, so no citizen list is served.
 	cursorSecret []byte
-	// demoHeaders prefills GraphiQL with a central officer's token, on the
-	// embedded demo only.
+	// demoHeaders prefills GraphiQL with a central officer's token, when
+	// the demo secret is on.
 	demoHeaders string
 }
 
-// open loads the keys and opens the audit trail.
-func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, isDemo bool) (*access, error) {
+// open loads the keys and opens the audit trail. demoData reports whether
+// the sources are the embedded demo data this binary generated; only then,
+// and only when no key is configured, are tokens signed with the public
+// demo secret accepted.
+func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, demoData bool) (*access, error) {
 	out := &access{}
 	secret := f.jwtSecret
-	if secret == "" && isDemo {
-		log.WarnContext(ctx, "verifying tokens with the public demo secret; set -jwt-secret or -jwks-file outside the demo")
+	demoSecret := secret == "" && f.jwksFile == "" && demoData
+	if demoSecret {
+		log.WarnContext(ctx, "DEMO MODE: anyone can sign tokens of any role with the public demo secret, and "+
+			"GraphiQL gives every visitor a central officer's token; set -jwt-secret or -jwks-file before "+
+			"serving real data", "data_dir", dataDir)
 		secret = auth.DemoSecret
 	}
 	if secret == "" && f.jwksFile == "" {
@@ -99,7 +105,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		return nil, err
 	}
 
-	if secret == auth.DemoSecret {
+	if demoSecret {
 		token, err := auth.Mint([]byte(secret), auth.Principal{
 			ID: "demo-central-officer", Name: "Demo central officer", Role: auth.CentralOfficer,
 		}, time.Now(), 24*time.Hour)
