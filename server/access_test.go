@@ -395,6 +395,9 @@ func TestInvalidCredentialsGet401(t *testing.T) {
 		{"wrong_key", map[string]string{"Authorization": "Bearer " + otherKey}, "signature is invalid"},
 		{"unknown_scheme", map[string]string{"Authorization": "Basic dXNlcjpwdw=="}, "unknown scheme Basic"},
 		{"unknown_api_key", map[string]string{"X-API-Key": "nope"}, "invalid API key"},
+		{"unit_not_in_force", map[string]string{"Authorization": "Bearer " + testenv.Token(t, auth.Principal{
+			ID: "o-99999", Role: auth.CommuneOfficer, Unit: "99999",
+		})}, `unit "99999"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
 	"lienthong/sqldb"
 )
@@ -85,7 +86,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		return nil, fmt.Errorf("missing -cursor-key (env %s): with -jwks-file and no -jwt-secret, every replica "+
 			"needs the same secret to seal citizen-list cursors; make one with openssl rand -hex 32", envName("cursor-key"))
 	}
-	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile}
+	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile, UnitInForce: auth.UnitsInForce(adminunits.MustLoad())}
 	if secret != "" {
 		cfg.Secret = []byte(secret)
 	}
