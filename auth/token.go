@@ -2,7 +2,9 @@ package auth
 
 import (
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -37,6 +39,7 @@ type Verifier struct {
 	jwks    keyfunc.Keyfunc
 	apiKeys map[string]string // hex SHA-256 of the key → key name
 	now     func() time.Time
+	inForce func(role Role, code string) bool
 }
 
 // VerifierConfig sets up a Verifier. Any mix of the credential kinds may be
@@ -52,11 +55,15 @@ type VerifierConfig struct {
 	APIKeysFile string
 	// Now is the clock for expiry checks; time.Now when nil.
 	Now func() time.Time
+	// UnitInForce reports whether code is a unit of role in force; nil
+	// accepts any well-formed code. A token for an unknown or abolished
+	// unit is rejected.
+	UnitInForce func(role Role, code string) bool
 }
 
 // NewVerifier loads the key set and API key files.
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
-	v := &Verifier{secret: cfg.Secret, now: cfg.Now, apiKeys: map[string]string{}}
+	v := &Verifier{secret: cfg.Secret, now: cfg.Now, inForce: cfg.UnitInForce, apiKeys: map[string]string{}}
 	if v.now == nil {
 		v.now = time.Now
 	}
@@ -118,14 +125,24 @@ func (v *Verifier) VerifyToken(token string) (*Principal, error) {
 		return nil, ErrNoKeys
 	}
 	claims := &Claims{}
-	_, err := jwt.ParseWithClaims(token, claims, v.keyFor,
+	// WithIssuedAt rejects an iat in the future (golang-jwt v5 skips that
+	// check unless asked).
+	parsed, err := jwt.ParseWithClaims(token, claims, v.keyFor,
 		jwt.WithValidMethods([]string{"HS256", "RS256", "ES256", "EdDSA"}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(v.now),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("invalid token: %w", err)
+	}
+	if err := checkNumericDates(parsed.Raw); err != nil {
+		return nil, fmt.Errorf("invalid token: %w", err)
+	}
+	if claims.Role == Citizen && claims.Citizen != "" && claims.Subject != claims.Citizen {
+		return nil, fmt.Errorf("invalid token: sub %q differs from citizen claim %q of a citizen token",
+			claims.Subject, claims.Citizen)
 	}
 	p := &Principal{
 		ID: claims.Subject, Name: claims.Name, Role: claims.Role, Unit: claims.Unit,
@@ -137,7 +154,35 @@ func (v *Verifier) VerifyToken(token string) (*Principal, error) {
 	if err := p.Validate(); err != nil {
 		return nil, fmt.Errorf("invalid token: %w", err)
 	}
+	if (p.Role == CommuneOfficer || p.Role == ProvinceOfficer) && v.inForce != nil && !v.inForce(p.Role, p.Unit) {
+		return nil, fmt.Errorf("invalid token: unit %q of role %s is not a unit in force since the merger of "+
+			"1 July 2025 (unknown or abolished code)", p.Unit, p.Role)
+	}
 	return p, nil
+}
+
+// checkNumericDates rejects exp, iat and nbf given as JSON strings, which
+// golang-jwt v5.3 accepts when they hold a number: RFC 7519 section 2 defines
+// a NumericDate as a JSON number.
+func checkNumericDates(token string) error {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return errors.New("token is malformed")
+	}
+	payload, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return fmt.Errorf("decode payload: %w", err)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(payload, &raw); err != nil {
+		return fmt.Errorf("decode payload: %w", err)
+	}
+	for _, name := range []string{"exp", "iat", "nbf"} {
+		if v, ok := raw[name]; ok && len(v) > 0 && v[0] == '"' {
+			return fmt.Errorf("claim %s is the string %s, not a JSON number of seconds", name, v)
+		}
+	}
+	return nil
 }
 
 // keyFor picks the verification key by algorithm: the shared secret for

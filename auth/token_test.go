@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -15,6 +16,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"lienthong/auth"
+	"lienthong/sources/adminunits"
 )
 
 // writeJWKS writes a key set with the public half of key under kid.
@@ -137,5 +139,60 @@ func TestAPIKeysFile(t *testing.T) {
 	_, err = auth.NewVerifier(auth.VerifierConfig{APIKeysFile: path})
 	if err == nil || !strings.Contains(err.Error(), "line 1") {
 		t.Errorf("error = %v, want one naming line 1", err)
+	}
+}
+
+// TestVerifyTokenRejectsBadClaims covers claims that golang-jwt v5 accepts
+// unless configured, and units that the 2025 merger abolished.
+func TestVerifyTokenRejectsBadClaims(t *testing.T) {
+	secret := []byte("test secret of the claims checks")
+	v, err := auth.NewVerifier(auth.VerifierConfig{
+		Secret: secret, UnitInForce: auth.UnitsInForce(adminunits.MustLoad()),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	exp := now.Add(time.Hour).Unix()
+	sign := func(claims jwt.MapClaims) string {
+		t.Helper()
+		base := jwt.MapClaims{"iss": auth.Issuer, "sub": "officer-7", "exp": exp, "iat": now.Unix()}
+		for k, val := range claims {
+			base[k] = val
+		}
+		token, err := jwt.NewWithClaims(jwt.SigningMethodHS256, base).SignedString(secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return token
+	}
+	tests := []struct {
+		name    string
+		claims  jwt.MapClaims
+		wantErr string // "" when the token is valid
+	}{
+		{"commune_in_force", jwt.MapClaims{"role": "commune-officer", "unit": "00004"}, ""},
+		{"unknown_commune", jwt.MapClaims{"role": "commune-officer", "unit": "99999"}, `unit "99999"`},
+		{"unknown_province", jwt.MapClaims{"role": "province-officer", "unit": "99"}, `unit "99"`},
+		{"citizen_sub_matches", jwt.MapClaims{"role": "citizen", "sub": "001090000001", "citizen": "001090000001"}, ""},
+		{"citizen_sub_differs", jwt.MapClaims{"role": "citizen", "sub": "001090000002", "citizen": "001090000001"},
+			"differs from citizen claim"},
+		{"exp_as_string", jwt.MapClaims{"role": "central-officer", "exp": strconv.FormatInt(exp, 10)}, "claim exp is the string"},
+		{"iat_as_string", jwt.MapClaims{"role": "central-officer", "iat": strconv.FormatInt(now.Unix(), 10)}, "claim iat is the string"},
+		{"iat_in_future", jwt.MapClaims{"role": "central-officer", "iat": now.Add(time.Hour).Unix()}, "used before issued"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := v.VerifyToken(sign(tt.claims))
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Errorf("error = %v, want none", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("error = %v, want one containing %q", err, tt.wantErr)
+			}
+		})
 	}
 }

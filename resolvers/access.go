@@ -56,6 +56,18 @@ func (r *Resolver) admit(ctx context.Context, m *model.Citizen, purpose string) 
 	return m, nil
 }
 
+// mayReadMissingCitizen returns the error a caller gets for citizen id
+// missing from the population database: the rule applied to a citizen with
+// no household, residence or dossier. So the error reads as for an existing
+// citizen the caller may not read, and callers who may read id (a central
+// officer, the citizen themselves) get null without error.
+func (r *Resolver) mayReadMissingCitizen(ctx context.Context, id, purpose string) error {
+	if purpose == "" {
+		purpose = auth.PurposeFrom(ctx)
+	}
+	return r.mayRead(ctx, auth.From(ctx), &model.Citizen{ID: id}, purpose)
+}
+
 // guardPersonal applies the access rule of citizen id, for purpose, to
 // personal data of that citizen that another record holds, and records the
 // read of fields (schema coordinates such as Discrepancy) for the audit
@@ -266,9 +278,20 @@ func forbidden(format string, args ...any) error {
 	return &apierr.Error{Code: apierr.Forbidden, Message: fmt.Sprintf(format, args...)}
 }
 
-// errNoCredentials is the error of an anonymous read of personal data.
-var errNoCredentials = forbidden("reading personal data requires credentials: " +
-	"send an officer's token as Authorization: Bearer TOKEN")
+// The FORBIDDEN messages below and in the checks name the rule that
+// rejected the read and the caller's own role and unit. They never name the
+// citizen or record withheld, because a personal id in a message would leak
+// what the null withholds, and the error's path already shows where. They
+// read the same whether or not the record exists, so they reveal no
+// existence.
+var (
+	// errNoCredentials is the error of an anonymous read of personal data.
+	errNoCredentials = forbidden("reading personal data requires credentials: " +
+		"send an officer's token as Authorization: Bearer TOKEN")
+	errReporting    = forbidden("role reporting may read aggregates and non-personal data only, not personal data")
+	errOtherCitizen = forbidden("a citizen token reads only the records of its own citizen, " +
+		"not those of another citizen, household member or spouse")
+)
 
 // mayRead applies the access rule of the caller's role to citizen m.
 func (r *Resolver) mayRead(ctx context.Context, p *auth.Principal, m *model.Citizen, purpose string) error {
@@ -279,13 +302,13 @@ func (r *Resolver) mayRead(ctx context.Context, p *auth.Principal, m *model.Citi
 		if m.ID == p.CitizenID {
 			return nil
 		}
-		return forbidden("citizen %s may read only their own records, not citizen %s", p.CitizenID, m.ID)
+		return errOtherCitizen
 	case auth.ProvinceOfficer:
 		return r.mayReadInProvince(ctx, p, m, purpose)
 	case auth.CommuneOfficer:
 		return r.checkPurpose(ctx, p, m, purpose)
 	case auth.Reporting:
-		return forbidden("role reporting may read aggregates and non-personal data only, not citizen %s", m.ID)
+		return errReporting
 	}
 	return errNoCredentials
 }
@@ -319,8 +342,9 @@ func (r *Resolver) mayReadInProvince(ctx context.Context, p *auth.Principal, m *
 		}
 	}
 	if purpose == "" {
-		return forbidden("citizen %s has no permanent residence and no dossier in province %s: "+
-			"give the code of an open dossier of the province whose applicant is a relative as purpose", m.ID, p.Unit)
+		return forbidden("province officer of %s reads without purpose only citizens with permanent residence "+
+			"or a dossier in the province: pass purpose (argument or X-Purpose-Dossier header), the code of an "+
+			"open dossier received in the province whose applicant is this citizen, a household member or spouse", p.Unit)
 	}
 	return r.checkPurpose(ctx, p, m, purpose)
 }
@@ -336,20 +360,20 @@ var openStatuses = map[string]bool{
 // spouse.
 func (r *Resolver) checkPurpose(ctx context.Context, p *auth.Principal, m *model.Citizen, purpose string) error {
 	if purpose == "" {
-		return forbidden("officer of unit %s needs a purpose to read citizen %s: give the code of an open dossier "+
-			"of the unit as the purpose argument or the X-Purpose-Dossier header", p.Unit, m.ID)
+		return forbidden("officer of unit %s needs a purpose to read this citizen: pass purpose (argument or "+
+			"X-Purpose-Dossier header), the code of an open dossier received by unit %s whose applicant is this "+
+			"citizen, a member of their household or their spouse", p.Unit, p.Unit)
 	}
 	l := loaders.For(ctx)
 	d, err := l.Dossier.Load(ctx, purpose)()
 	if err != nil {
 		return err
 	}
-	if d == nil {
-		return forbidden("purpose dossier %q not found", purpose)
-	}
-	if !dossierInUnit(p, d) {
-		return forbidden("purpose dossier %s was received by commune %s, outside unit %s",
-			d.Code, d.ReceivingCommune, p.Unit)
+	if d == nil || !dossierInUnit(p, d) {
+		// One message for a missing dossier and another unit's, so that
+		// neither existence nor the receiving commune shows.
+		return forbidden("purpose dossier %q: no dossier with this code was received by unit %s; "+
+			"pass the code of an open dossier of unit %s", purpose, p.Unit, p.Unit)
 	}
 	if !openStatuses[d.Status] {
 		return forbidden("purpose dossier %s is %s, so it no longer allows reading personal data", d.Code, d.Status)
@@ -358,8 +382,8 @@ func (r *Resolver) checkPurpose(ctx context.Context, p *auth.Principal, m *model
 	if err != nil || related {
 		return err
 	}
-	return forbidden("citizen %s is not the applicant of dossier %s, nor a member of the applicant's household, "+
-		"nor the applicant's spouse", m.ID, d.Code)
+	return forbidden("this citizen is not the applicant of purpose dossier %s, nor a member of the applicant's "+
+		"household, nor the applicant's spouse by a marriage not dissolved; pass the code of a dossier whose applicant is this citizen or a relative", d.Code)
 }
 
 // dossierInUnit reports whether d was received in the officer's unit.
@@ -414,21 +438,29 @@ func (r *Resolver) mayReadHousehold(ctx context.Context, h *model.Household, pur
 	if purpose == "" {
 		purpose = auth.PurposeFrom(ctx)
 	}
-	switch p := auth.From(ctx); p.Role {
+	p := auth.From(ctx)
+	switch p.Role {
 	case auth.Anonymous:
 		return errNoCredentials
 	case auth.Reporting:
-		return forbidden("role reporting may read aggregates and non-personal data only, not household %s", h.Code)
+		return errReporting
 	}
 	ids, err := householdMembers(ctx, h)
 	if err != nil {
 		return err
 	}
-	if err := r.admitAny(ctx, ids, purpose, "household "+h.Code); err != nil {
+	if len(ids) == 0 {
+		// A household missing from the register is checked as one of an
+		// unknown citizen, so its error reads as that of an existing one.
+		err = r.mayRead(ctx, p, &model.Citizen{}, purpose)
+	} else {
+		err = r.admitAny(ctx, ids, purpose, "household")
+	}
+	if err != nil {
 		if !isForbidden(err) {
 			return err
 		}
-		return forbidden("household %s has no member the caller may read: %s", h.Code, err.Error())
+		return forbidden("no member of this household may be read by the caller: %s", err.Error())
 	}
 	return nil
 }
@@ -445,14 +477,14 @@ func mayReadDossier(ctx context.Context, d *procedures.Dossier) error {
 		if dossierInUnit(p, d) {
 			return nil
 		}
-		return forbidden("dossier %s was received by commune %s, outside unit %s", d.Code, d.ReceivingCommune, p.Unit)
+		return forbidden("no dossier with this code was received by unit %s, so its officers may not read it", p.Unit)
 	case auth.Citizen:
 		if d.ApplicantID == p.CitizenID {
 			return nil
 		}
-		return forbidden("citizen %s may read only their own dossiers, not dossier %s", p.CitizenID, d.Code)
+		return forbidden("a citizen token reads only the dossiers its own citizen applied with")
 	case auth.Reporting:
-		return forbidden("role reporting may read aggregates and non-personal data only, not dossier %s", d.Code)
+		return errReporting
 	}
 	return errNoCredentials
 }
@@ -504,7 +536,7 @@ func (r *Resolver) mayReadRegistration(ctx context.Context, reg *civilstatus.Reg
 			return nil
 		}
 	case auth.Reporting:
-		return forbidden("role reporting may read aggregates and non-personal data only, not registration %d", reg.ID)
+		return errReporting
 	case auth.Anonymous:
 		return errNoCredentials
 	}
@@ -515,12 +547,19 @@ func (r *Resolver) mayReadRegistration(ctx context.Context, reg *civilstatus.Reg
 	for i, party := range reg.Parties {
 		ids[i] = party.CitizenID
 	}
-	err := r.admitAny(ctx, parties(ids...), purpose, fmt.Sprintf("registration %d", reg.ID))
+	var err error
+	if ids = parties(ids...); len(ids) == 0 {
+		// A registration naming nobody, or one missing from the register,
+		// is checked as one of an unknown citizen: central officers only,
+		// with the error an existing registration would get.
+		err = r.mayRead(ctx, p, &model.Citizen{}, purpose)
+	} else {
+		err = r.admitAny(ctx, ids, purpose, "registration")
+	}
 	if err == nil || !isForbidden(err) || p.Role == auth.Citizen {
 		return err
 	}
-	return forbidden("registration %d was registered by commune %s, outside unit %s, and %s",
-		reg.ID, reg.RegisteringCommune, p.Unit, err.Error())
+	return forbidden("this registration was not registered in unit %s, and %s", p.Unit, err.Error())
 }
 
 // mayListPeople lets officers list the people of an enterprise; each

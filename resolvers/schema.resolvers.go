@@ -12,6 +12,7 @@ import (
 	"lienthong/graph/model"
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
+	"lienthong/sources/civilstatus"
 	"lienthong/sources/population"
 	"lienthong/sources/procedures"
 	"lienthong/validate"
@@ -551,7 +552,14 @@ func (r *queryResolver) Citizen(ctx context.Context, id string, purpose *string)
 	if err := validatePurpose(purpose); err != nil {
 		return nil, err
 	}
-	return r.citizen(ctx, id, deref(purpose))
+	c, err := loaders.For(ctx).Citizen.Load(ctx, id)()
+	if err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, r.mayReadMissingCitizen(ctx, id, deref(purpose))
+	}
+	return r.admit(ctx, toCitizen(c), deref(purpose))
 }
 
 // Citizens is the resolver for the citizens field.
@@ -571,8 +579,13 @@ func (r *queryResolver) Household(ctx context.Context, code string, purpose *str
 		return nil, err
 	}
 	h, err := loaders.For(ctx).Household.Load(ctx, code)()
-	if err != nil || h == nil {
+	if err != nil {
 		return nil, err
+	}
+	if h == nil {
+		// A missing household gets the error of one with no member the
+		// caller may read, so the error does not reveal existence.
+		return nil, r.mayReadHousehold(ctx, &model.Household{Code: code}, deref(purpose))
 	}
 	household := toHousehold(h)
 	household.AccessPurpose = deref(purpose)
@@ -587,13 +600,18 @@ func (r *queryResolver) Registration(ctx context.Context, id string, purpose *st
 	if err := validate.RegistrationID(id); err != nil {
 		return nil, err
 	}
-	n, _ := strconv.ParseInt(id, 10, 64)
-	reg, err := loaders.For(ctx).Registration.Load(ctx, n)()
-	if err != nil || reg == nil {
-		return nil, err
-	}
 	if err := validatePurpose(purpose); err != nil {
 		return nil, err
+	}
+	n, _ := strconv.ParseInt(id, 10, 64)
+	reg, err := loaders.For(ctx).Registration.Load(ctx, n)()
+	if err != nil {
+		return nil, err
+	}
+	if reg == nil {
+		// A missing registration gets the error of one naming nobody
+		// outside the caller's unit, so the error does not reveal existence.
+		return nil, r.mayReadRegistration(ctx, &civilstatus.Registration{ID: n}, deref(purpose))
 	}
 	if err := r.mayReadRegistration(ctx, reg, deref(purpose)); err != nil {
 		return nil, err
@@ -641,8 +659,13 @@ func (r *queryResolver) Dossier(ctx context.Context, code string) (*model.Dossie
 		return nil, err
 	}
 	d, err := loaders.For(ctx).Dossier.Load(ctx, code)()
-	if err != nil || d == nil {
+	if err != nil {
 		return nil, err
+	}
+	if d == nil {
+		// A missing dossier gets the error of another unit's dossier, so
+		// the error does not reveal existence; central officers get null.
+		return nil, mayReadDossier(ctx, &procedures.Dossier{Code: code})
 	}
 	if err := mayReadDossier(ctx, d); err != nil {
 		return nil, err

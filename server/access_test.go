@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -78,13 +79,47 @@ type caller struct {
 	purpose any // the purpose argument of root fields, or nil
 }
 
+// query sends query as c and checks every FORBIDDEN message of the
+// response with checkForbiddenMessages, so each access table also checks
+// that no refusal leaks personal data.
 func (c caller) query(t *testing.T, env *testenv.Env, query string, vars map[string]any) *testenv.Response {
 	t.Helper()
 	headers := map[string]string{"Authorization": "Bearer " + c.token}
 	for k, v := range c.headers {
 		headers[k] = v
 	}
-	return env.QueryWith(t, headers, query, vars)
+	resp := env.QueryWith(t, headers, query, vars)
+	checkForbiddenMessages(t, resp)
+	return resp
+}
+
+// personalIDPattern matches a 12-digit personal id.
+var personalIDPattern = regexp.MustCompile(`\d{12}`)
+
+// fixturePersonalData are parts of the personal data the test fixtures
+// write: every fixture name contains "Thử", and every household's address
+// is on phố Kim Mã.
+var fixturePersonalData = []string{"Thử", "Kim Mã"}
+
+// checkForbiddenMessages fails the test when a FORBIDDEN message contains a
+// personal id, a fixture name or an address. A refusal names the rule and
+// the caller's own unit, never the citizen withheld, whom the error's path
+// already locates.
+func checkForbiddenMessages(t *testing.T, resp *testenv.Response) {
+	t.Helper()
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] != "FORBIDDEN" {
+			continue
+		}
+		if id := personalIDPattern.FindString(e.Message); id != "" {
+			t.Errorf("FORBIDDEN at %v contains personal id %s: %q", e.Path, id, e.Message)
+		}
+		for _, part := range fixturePersonalData {
+			if strings.Contains(e.Message, part) {
+				t.Errorf("FORBIDDEN at %v contains personal data %q: %q", e.Path, part, e.Message)
+			}
+		}
+	}
 }
 
 func (w *accessWorld) callers(t *testing.T) map[string]caller {
@@ -360,6 +395,9 @@ func TestInvalidCredentialsGet401(t *testing.T) {
 		{"wrong_key", map[string]string{"Authorization": "Bearer " + otherKey}, "signature is invalid"},
 		{"unknown_scheme", map[string]string{"Authorization": "Basic dXNlcjpwdw=="}, "unknown scheme Basic"},
 		{"unknown_api_key", map[string]string{"X-API-Key": "nope"}, "invalid API key"},
+		{"unit_not_in_force", map[string]string{"Authorization": "Bearer " + testenv.Token(t, auth.Principal{
+			ID: "o-99999", Role: auth.CommuneOfficer, Unit: "99999",
+		})}, `unit "99999"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

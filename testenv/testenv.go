@@ -162,7 +162,9 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 		}
 		t.Cleanup(func() { env.Audit.Close() })
 	}
-	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: Secret, APIKeysFile: opts.APIKeysFile})
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{
+		Secret: Secret, APIKeysFile: opts.APIKeysFile, UnitInForce: auth.UnitsInForce(adminunits.MustLoad()),
+	})
 	if err != nil {
 		t.Fatalf("credential verifier: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"lienthong/auth"
+	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
 	"lienthong/sqldb"
 )
@@ -56,21 +57,27 @@ type access struct {
 	// cursorSecret derives the key that seals citizen-list cursors; nil
 	// when no officer can authenticate, so no citizen list is served.
 	cursorSecret []byte
-	// demoHeaders prefills GraphiQL with a central officer's token, on the
-	// embedded demo only.
+	// demoHeaders prefills GraphiQL with a central officer's token, when
+	// the demo secret is on.
 	demoHeaders string
 }
 
-// open loads the keys and opens the audit trail.
-func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, isDemo bool) (*access, error) {
+// open loads the keys and opens the audit trail. demoData reports whether
+// the sources are the embedded demo data this binary generated; only then,
+// and only when no key is configured, are tokens signed with the public
+// demo secret accepted.
+func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, demoData bool) (*access, error) {
 	out := &access{}
 	if f.jwtSecret != "" && len(f.jwtSecret) < minJWTSecret {
 		return nil, fmt.Errorf("invalid -jwt-secret: %d bytes, at least %d needed for HS256; make one with openssl rand -hex 32",
 			len(f.jwtSecret), minJWTSecret)
 	}
 	secret := f.jwtSecret
-	if secret == "" && isDemo {
-		log.WarnContext(ctx, "verifying tokens with the public demo secret; set -jwt-secret or -jwks-file outside the demo")
+	demoSecret := secret == "" && f.jwksFile == "" && demoData
+	if demoSecret {
+		log.WarnContext(ctx, "DEMO MODE: anyone can sign tokens of any role with the public demo secret, and "+
+			"GraphiQL gives every visitor a central officer's token; set -jwt-secret or -jwks-file before "+
+			"serving real data", "data_dir", dataDir)
 		secret = auth.DemoSecret
 	}
 	if secret == "" && f.jwksFile == "" {
@@ -90,7 +97,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		return nil, fmt.Errorf("missing -cursor-key (env %s): with -jwks-file and no -jwt-secret, every replica "+
 			"needs the same secret to seal citizen-list cursors; make one with openssl rand -hex 32", envName("cursor-key"))
 	}
-	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile}
+	cfg := auth.VerifierConfig{JWKSFile: f.jwksFile, APIKeysFile: f.apiKeysFile, UnitInForce: auth.UnitsInForce(adminunits.MustLoad())}
 	if secret != "" {
 		cfg.Secret = []byte(secret)
 	}
@@ -110,7 +117,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		return nil, err
 	}
 
-	if secret == auth.DemoSecret {
+	if demoSecret {
 		token, err := auth.Mint([]byte(secret), auth.Principal{
 			ID: "demo-central-officer", Name: "Demo central officer", Role: auth.CentralOfficer,
 		}, time.Now(), 24*time.Hour)

@@ -183,10 +183,13 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	}
 
 	var showcase string
-	if s, err := demo.ReadSummary(summaryPath); err == nil {
-		showcase = s.ShowcaseDossier
+	summary, err := demo.ReadSummary(summaryPath)
+	if err == nil {
+		showcase = summary.ShowcaseDossier
 	}
-	access, err := f.access.open(ctx, log, f.stores.dataDir, isDemo)
+	// The demo summary, written when this binary generates the data, marks
+	// the folder as the embedded demo: SQLite files alone may be real data.
+	access, err := f.access.open(ctx, log, f.stores.dataDir, isDemo && summary != nil)
 	if err != nil {
 		app.Close()
 		return nil, err
