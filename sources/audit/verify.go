@@ -162,6 +162,10 @@ func (s *Store) checkHead(head Head) error {
 	case head.signedBy(s.key):
 		return nil
 	case head.MAC == "" && head.KeyedFrom > head.Seq:
+		// NOTE: an attacker can produce this state too, by recomputing
+		// every entry with plain SHA-256 and setting keyed_from past the
+		// head, and the next append then signs it. Only the logged head's
+		// keyed_from tells the two apart.
 		return nil
 	case head.MAC == "":
 		return fmt.Errorf("audit_head at entry %d is not signed, but entries %d to %d are keyed: "+
