@@ -14,6 +14,7 @@ duration=${2:-20s}
 concurrency=${3:-8}
 
 export LIENTHONG_JWT_SECRET=benchmark-table-secret-of-32-bytes-or-more
+export LIENTHONG_AUDIT_KEY=${LIENTHONG_AUDIT_KEY:-script-audit-key-of-32-bytes-or-more}
 dir=$(mktemp -d)
 if [[ $data == postgres:* ]]; then
     base=postgres://postgres@127.0.0.1:5432/${data#postgres:}

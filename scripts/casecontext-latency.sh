@@ -17,6 +17,7 @@ export LIENTHONG_CIVILSTATUS_DSN=${base}_civilstatus
 export LIENTHONG_BUSINESS_DSN=${base}_business
 export LIENTHONG_PROCEDURES_DSN=${base}_procedures
 export LIENTHONG_JWT_SECRET=casecontext-latency-secret-of-32-bytes-or-more
+export LIENTHONG_AUDIT_KEY=${LIENTHONG_AUDIT_KEY:-script-audit-key-of-32-bytes-or-more}
 
 ./lienthong serve --addr "127.0.0.1:$port" --data-dir "$(mktemp -d)" --sources-extension on --shutdown-delay 0 >/dev/null 2>&1 &
 pid=$!

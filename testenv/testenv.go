@@ -35,6 +35,9 @@ var Now = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 // Secret is the HMAC secret test servers verify tokens with.
 var Secret = []byte("lienthong-test-secret")
 
+// AuditKey is the key test audit trails are hashed and signed with.
+var AuditKey = []byte("lienthong-test-audit-key-of-32-bytes-or-more")
+
 // Env is a running test gateway.
 type Env struct {
 	DBs    *sources.DBs
@@ -156,7 +159,7 @@ func Serve(t testing.TB, dbs *sources.DBs, opts Options) *Env {
 			dsn = filepath.Join(t.TempDir(), "audit.db")
 		}
 		var err error
-		env.Audit, err = audit.Open(ctx, dsn, sqldb.Options{})
+		env.Audit, err = audit.Open(ctx, dsn, AuditKey, sqldb.Options{})
 		if err != nil {
 			t.Fatalf("open audit trail: %v", err)
 		}

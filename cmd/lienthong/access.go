@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -22,6 +24,7 @@ type accessFlags struct {
 	jwksFile    string
 	apiKeysFile string
 	auditDSN    string
+	auditKey    string
 	cursorKey   string
 }
 
@@ -45,6 +48,7 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
 	stringVar(fs, &f.auditDSN, "audit-dsn", "",
 		"DSN of the audit trail, in its own database: "+sqldb.DSNForms+"; empty means DATA-DIR/audit.db")
+	registerAuditKey(fs, &f.auditKey)
 	stringVar(fs, &f.cursorKey, "cursor-key", "",
 		"secret of at least 32 characters from which the key sealing citizen-list cursors is derived, the same on "+
 			"every replica; empty means derive it from -jwt-secret, and it is required with -jwks-file alone")
@@ -54,6 +58,8 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 type access struct {
 	verifier *auth.Verifier
 	audit    *audit.Store
+	// auditHead is the audit chain head when the trail was opened.
+	auditHead audit.Head
 	// cursorSecret derives the key that seals citizen-list cursors; nil
 	// when no officer can authenticate, so no citizen list is served.
 	cursorSecret []byte
@@ -62,11 +68,50 @@ type access struct {
 	demoHeaders string
 }
 
+func registerAuditKey(fs *flag.FlagSet, p *string) {
+	stringVar(fs, p, "audit-key", "",
+		"secret of at least 32 bytes that keys the audit trail's HMAC-SHA256 hash chain and signs its head, the same "+
+			"on every replica and for verify-audit; the embedded demo uses a public demo key when empty")
+}
+
+// demoAuditKey returns the audit key of the embedded demo. It is derived
+// from the public demo token secret, so it is public too, and a demo trail
+// proves nothing against anyone who has read this code.
+func demoAuditKey() []byte {
+	sum := sha256.Sum256([]byte("lienthong demo audit key\x00" + auth.DemoSecret))
+	return []byte(hex.EncodeToString(sum[:]))
+}
+
+// auditKey returns the key of -audit-key, or the demo key when it is empty
+// and demo is true.
+func auditKey(flagValue string, demo bool) ([]byte, error) {
+	switch {
+	case flagValue == "" && demo:
+		return demoAuditKey(), nil
+	case flagValue == "":
+		return nil, fmt.Errorf("missing -audit-key (env %s): the audit trail's hash chain is keyed with it outside "+
+			"the embedded demo; make one with openssl rand -hex 32 and use the same on every replica and for verify-audit",
+			envName("audit-key"))
+	case len(flagValue) < audit.MinKeyLen:
+		return nil, fmt.Errorf("invalid -audit-key: %d bytes, at least %d needed; make one with openssl rand -hex 32",
+			len(flagValue), audit.MinKeyLen)
+	}
+	return []byte(flagValue), nil
+}
+
 // open loads the keys and opens the audit trail. demoData reports whether
 // the sources are the embedded demo data this binary generated; only then,
 // and only when no key is configured, are tokens signed with the public
-// demo secret accepted.
+// demo secret accepted and the audit trail keyed with the public demo key.
 func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, demoData bool) (*access, error) {
+	key, err := auditKey(f.auditKey, demoData)
+	if err != nil {
+		return nil, err
+	}
+	if f.auditKey == "" {
+		log.WarnContext(ctx, "hashing the audit trail with the public demo audit key; set -audit-key outside the demo")
+	}
+
 	out := &access{}
 	if f.jwtSecret != "" && len(f.jwtSecret) < minJWTSecret {
 		return nil, fmt.Errorf("invalid -jwt-secret: %d bytes, at least %d needed for HS256; make one with openssl rand -hex 32",
@@ -101,7 +146,6 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 	if secret != "" {
 		cfg.Secret = []byte(secret)
 	}
-	var err error
 	if out.verifier, err = auth.NewVerifier(cfg); err != nil {
 		return nil, err
 	}
@@ -113,9 +157,16 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		}
 		dsn = filepath.Join(dataDir, audit.Name+".db")
 	}
-	if out.audit, err = audit.Open(ctx, dsn, sqldb.Options{}); err != nil {
+	if out.audit, err = audit.Open(ctx, dsn, key, sqldb.Options{}); err != nil {
 		return nil, err
 	}
+	// A wrong key fails here, not at the first audited read.
+	head, err := out.audit.CheckHead(ctx)
+	if err != nil {
+		out.audit.Close()
+		return nil, fmt.Errorf("audit trail: %w", err)
+	}
+	out.auditHead = head
 
 	if demoSecret {
 		token, err := auth.Mint([]byte(secret), auth.Principal{
@@ -129,4 +180,31 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 		out.demoHeaders = string(headers)
 	}
 	return out, nil
+}
+
+// logAuditHead logs the audit chain head at INFO, so that operators can
+// compare a later trail with their log archive: a trail whose head is
+// below a logged seq lost its newest entries.
+func logAuditHead(ctx context.Context, log *slog.Logger, when string, head audit.Head) {
+	log.InfoContext(ctx, "audit chain head", "when", when, "seq", head.Seq, "hash", head.Hash, "keyed_from", head.KeyedFrom)
+}
+
+// logAuditHeads logs the audit chain head every interval until ctx ends.
+// A failed read is logged at ERROR and retried at the next tick.
+func logAuditHeads(ctx context.Context, log *slog.Logger, store *audit.Store, interval time.Duration) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+		head, err := store.ReadHead(ctx)
+		if err != nil {
+			log.ErrorContext(ctx, "read audit chain head", "err", err)
+			continue
+		}
+		logAuditHead(ctx, log, "interval", head)
+	}
 }

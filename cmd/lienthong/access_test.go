@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"strings"
 	"testing"
+
+	"lienthong/sources/audit"
 )
 
 func TestCursorSecretFromFlags(t *testing.T) {
@@ -28,6 +31,7 @@ func TestCursorSecretFromFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.flags.auditDSN = t.TempDir() + "/audit.db"
+			tt.flags.auditKey = strings.Repeat("a", 32)
 			got, err := tt.flags.open(context.Background(), log, t.TempDir(), false)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
@@ -43,5 +47,56 @@ func TestCursorSecretFromFlags(t *testing.T) {
 				t.Errorf("cursor secret = %q, want %q", got.cursorSecret, tt.want)
 			}
 		})
+	}
+}
+
+func TestAuditKeyFromFlags(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	tests := []struct {
+		name   string
+		key    string
+		isDemo bool
+		err    string // a part of the error, or "" for none
+	}{
+		{"given", strings.Repeat("a", 32), false, ""},
+		{"demo_default", "", true, ""},
+		{"missing_outside_demo", "", false, "missing -audit-key (env LIENTHONG_AUDIT_KEY)"},
+		{"short", "short", true, "invalid -audit-key: 5 bytes, at least 32 needed"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			flags := accessFlags{jwtSecret: "token secret", auditDSN: t.TempDir() + "/audit.db", auditKey: tt.key}
+			got, err := flags.open(context.Background(), log, t.TempDir(), tt.isDemo)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error = %v, want one containing %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			got.audit.Close()
+		})
+	}
+}
+
+func TestServeRejectsWrongAuditKey(t *testing.T) {
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	dsn := t.TempDir() + "/audit.db"
+	flags := accessFlags{jwtSecret: "token secret", auditDSN: dsn, auditKey: strings.Repeat("a", 32)}
+	got, err := flags.open(context.Background(), log, t.TempDir(), false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := got.audit.Append(context.Background(), []audit.Entry{{At: "2026-12-01T09:00:00Z", OfficerID: "o"}}); err != nil {
+		t.Fatal(err)
+	}
+	got.audit.Close()
+
+	flags.auditKey = strings.Repeat("b", 32)
+	_, err = flags.open(context.Background(), log, t.TempDir(), false)
+	if !errors.Is(err, audit.ErrKeyMismatch) {
+		t.Errorf("open with another key = %v, want %v", err, audit.ErrKeyMismatch)
 	}
 }

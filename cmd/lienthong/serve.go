@@ -45,6 +45,7 @@ type serveFlags struct {
 	shutdownDelay    time.Duration
 	rawBaseline      bool
 	pprofAddr        string
+	auditHeadLog     time.Duration
 	access           accessFlags
 	persisted        persistedFlags
 	limits           server.Limits
@@ -80,6 +81,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 			"with audit; for benchmarks only")
 	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
+	durationVar(fs, &f.auditHeadLog, "audit-head-log-interval", 10*time.Minute,
+		"how often to log the audit chain head (seq and hash) at INFO, besides at start and shutdown; 0 means only then")
 	f.access.register(fs)
 	f.persisted.register(fs)
 	f.registerLimits(fs)
@@ -95,6 +98,9 @@ type App struct {
 	listener net.Listener
 	grace    time.Duration
 	delay    time.Duration
+	// auditHeadLog is the interval of the periodic audit chain head log,
+	// or 0 for none.
+	auditHeadLog time.Duration
 	// shuttingDown is set on SIGTERM, and makes /readyz report 503.
 	shuttingDown atomic.Bool
 	profiler     *profiler
@@ -154,6 +160,9 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if err := f.stores.validate(); err != nil {
 		return nil, err
 	}
+	if f.auditHeadLog < 0 {
+		return nil, fmt.Errorf("invalid -audit-head-log-interval %s: must not be negative", f.auditHeadLog)
+	}
 	cfg, isDemo := f.stores.config()
 	auditDSN := f.access.auditDSN
 	if auditDSN == "" {
@@ -172,7 +181,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	if err != nil {
 		return nil, err
 	}
-	app := &App{log: log, dbs: dbs, grace: f.shutdownGrace, delay: f.shutdownDelay}
+	app := &App{log: log, dbs: dbs, grace: f.shutdownGrace, delay: f.shutdownDelay, auditHeadLog: f.auditHeadLog}
 
 	summaryPath := filepath.Join(f.stores.dataDir, "demo.json")
 	if isDemo && f.demoCitizens > 0 {
@@ -195,6 +204,14 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		return nil, err
 	}
 	app.audit = access.audit
+	app.OnShutdown("audit head", func(ctx context.Context) error {
+		head, err := app.audit.ReadHead(ctx)
+		if err != nil {
+			return fmt.Errorf("read audit chain head: %w", err)
+		}
+		logAuditHead(ctx, log, "shutdown", head)
+		return nil
+	})
 	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && isDemo)
 	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
 		app.Close()
@@ -268,6 +285,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		attrs = append(attrs, db.Name(), string(db.Engine()))
 	}
 	log.InfoContext(ctx, "listening", attrs...)
+	logAuditHead(ctx, log, "start", access.auditHead)
 	if showcase != "" {
 		log.InfoContext(ctx, "try the CaseContext example in GraphiQL with this dossier",
 			"url", "http://"+app.listener.Addr().String()+"/", "dossier", showcase)
@@ -339,6 +357,9 @@ func (a *App) Addr() string { return a.listener.Addr().String() }
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 1)
 	go func() { errc <- a.server.Serve(a.listener) }()
+	if a.auditHeadLog > 0 {
+		go logAuditHeads(ctx, a.log, a.audit, a.auditHeadLog)
+	}
 
 	select {
 	case err := <-errc:

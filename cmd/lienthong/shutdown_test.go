@@ -264,3 +264,31 @@ func waitForLog(t *testing.T, logs <-chan map[string]any, msg string) map[string
 		}
 	}
 }
+
+func TestAuditHeadLogged(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and starts the binary")
+	}
+	cmd, logs, _, _ := startServer(t, "-shutdown-delay", "0", "-audit-head-log-interval", "100ms")
+	for _, when := range []string{"start", "interval"} {
+		entry := waitForLog(t, logs, "audit chain head")
+		if entry["when"] != when {
+			t.Errorf("audit chain head log: when = %v, want %s", entry["when"], when)
+		}
+		if _, ok := entry["seq"].(float64); !ok {
+			t.Errorf("audit chain head log (%s): seq = %v, want a number", when, entry["seq"])
+		}
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	waitForLog(t, logs, "shutting down")
+	for {
+		entry := waitForLog(t, logs, "audit chain head")
+		if entry["when"] == "shutdown" {
+			break
+		}
+	}
+	waitForLog(t, logs, "stopped")
+	waitForExit(t, cmd)
+}

@@ -33,12 +33,6 @@ type appendRequest struct {
 	done chan error
 }
 
-// chainHead is the last entry of the chain: its seq and hash.
-type chainHead struct {
-	Seq  int64  `db:"seq"`
-	Hash string `db:"hash"`
-}
-
 // Append adds entries to the end of the chain. It returns once a
 // transaction that stores them has committed, so a nil error means that
 // the entries are durable. Either every entry of the call is stored or
@@ -170,44 +164,48 @@ func (s *Store) commit(group []*appendRequest) error {
 // transaction already holds the write lock from BEGIN IMMEDIATE. When
 // another writer, such as a second gateway on the same PostgreSQL trail,
 // has moved the head since, the UPDATE matches no row. The transaction then
-// reads the head under a lock (SELECT … FOR UPDATE on PostgreSQL), chains
-// the entries again onto it, and moves it. Concurrent writers therefore
+// reads the head under a lock (SELECT … FOR UPDATE on PostgreSQL), checks
+// its signature, chains the entries again onto it, and moves it. Concurrent writers therefore
 // queue on the head row and keep a single chain.
-func (s *Store) appendTx(ctx context.Context, entries []Entry) (chainHead, error) {
+func (s *Store) appendTx(ctx context.Context, entries []Entry) (Head, error) {
 	tx, err := s.db.X().BeginTxx(ctx, nil)
 	if err != nil {
-		return chainHead{}, fmt.Errorf("begin: %w", err)
+		return Head{}, fmt.Errorf("begin: %w", err)
 	}
 	defer tx.Rollback()
 
 	moved := false
-	var head chainHead
+	var head Head
 	if s.head != nil {
-		head = chain(entries, *s.head)
-		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1 AND seq = ? AND hash = ?`),
-			head.Seq, head.Hash, s.head.Seq, s.head.Hash)
+		head = s.chain(entries, *s.head)
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_head SET seq = ?, hash = ?, mac = ?
+			WHERE id = 1 AND seq = ? AND hash = ? AND keyed_from = ? AND mac = ?`),
+			head.Seq, head.Hash, head.MAC, s.head.Seq, s.head.Hash, s.head.KeyedFrom, s.head.MAC)
 		if err != nil {
-			return chainHead{}, fmt.Errorf("move chain head: %w", err)
+			return Head{}, fmt.Errorf("move chain head: %w", err)
 		}
 		n, err := res.RowsAffected()
 		if err != nil {
-			return chainHead{}, fmt.Errorf("move chain head: %w", err)
+			return Head{}, fmt.Errorf("move chain head: %w", err)
 		}
 		moved = n == 1
 	}
 	if !moved {
-		lock := `SELECT seq, hash FROM audit_head WHERE id = 1`
+		lock := `SELECT seq, hash, keyed_from, mac FROM audit_head WHERE id = 1`
 		if s.db.Engine() == sqldb.Postgres {
 			lock += ` FOR UPDATE`
 		}
-		var stored chainHead
+		var stored Head
 		if err := tx.GetContext(ctx, &stored, lock); err != nil {
-			return chainHead{}, fmt.Errorf("read chain head: %w", err)
+			return Head{}, fmt.Errorf("read chain head: %w", err)
 		}
-		head = chain(entries, stored)
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1`),
-			head.Seq, head.Hash); err != nil {
-			return chainHead{}, fmt.Errorf("move chain head: %w", err)
+		if err := s.checkHead(stored); err != nil {
+			return Head{}, err
+		}
+		head = s.chain(entries, stored)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE audit_head SET seq = ?, hash = ?, mac = ? WHERE id = 1`),
+			head.Seq, head.Hash, head.MAC); err != nil {
+			return Head{}, fmt.Errorf("move chain head: %w", err)
 		}
 	}
 
@@ -215,25 +213,26 @@ func (s *Store) appendTx(ctx context.Context, entries []Entry) (chainHead, error
 		rows := entries[start:min(start+insertRows, len(entries))]
 		query, args := insertStatement(rows)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(query), args...); err != nil {
-			return chainHead{}, fmt.Errorf("insert entries %d to %d: %w", rows[0].Seq, rows[len(rows)-1].Seq, err)
+			return Head{}, fmt.Errorf("insert entries %d to %d: %w", rows[0].Seq, rows[len(rows)-1].Seq, err)
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return chainHead{}, fmt.Errorf("commit: %w", err)
+		return Head{}, fmt.Errorf("commit: %w", err)
 	}
 	return head, nil
 }
 
 // chain fills in Seq, PrevHash and Hash of entries so that they follow
-// head, and returns the new head.
-func chain(entries []Entry, head chainHead) chainHead {
+// head, and returns the new head, signed.
+func (s *Store) chain(entries []Entry, head Head) Head {
 	for i := range entries {
 		e := &entries[i]
 		e.Seq = head.Seq + 1
 		e.PrevHash = head.Hash
-		e.Hash = e.ComputeHash()
-		head = chainHead{Seq: e.Seq, Hash: e.Hash}
+		e.Hash = hashEntry(e, head.KeyedFrom, s.key)
+		head.Seq, head.Hash = e.Seq, e.Hash
 	}
+	head.MAC = head.sign(s.key)
 	return head
 }
 

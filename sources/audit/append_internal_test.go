@@ -9,6 +9,8 @@ import (
 	"lienthong/sqldb"
 )
 
+var testKey = []byte("lienthong-test-audit-key-of-32-bytes-or-more")
+
 // request returns a pending Append call with one entry per citizen.
 func request(citizens ...string) *appendRequest {
 	r := &appendRequest{ctx: context.Background(), done: make(chan error, 1)}
@@ -19,7 +21,7 @@ func request(citizens ...string) *appendRequest {
 }
 
 func TestFailedCommitFailsWholeGroup(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), sqldb.Options{})
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), testKey, sqldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +68,7 @@ func TestFailedCommitFailsWholeGroup(t *testing.T) {
 }
 
 func TestAppendAfterCloseFails(t *testing.T) {
-	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), sqldb.Options{})
+	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), testKey, sqldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,18 +1,23 @@
 // Package audit stores the audit trail of personal-data reads in its own
 // database: who read which fields of which citizen, when, for which purpose
 // and in which request. The trail is append-only and hash-chained: each
-// entry holds the previous entry's hash and a SHA-256 over its own
-// canonical encoding, and Verify walks the chain and names the first entry
-// that was edited, deleted or moved.
+// entry holds the previous entry's hash and an HMAC-SHA256 under a secret
+// audit key over its own canonical encoding, and Verify walks the chain
+// and names the first entry that was edited, deleted or moved. The head
+// row is signed with the same key, so rewriting the chain or moving the
+// head needs the key. Entries written by an earlier build keep their plain
+// SHA-256 hashes, and the head records the first keyed entry.
 //
-// NOTE: the chain detects tampering but does not prevent it. Anyone with
-// write access to the database can rewrite the whole chain from some entry
-// on. Copying the head hash to a second store or a signed log would catch
-// that, and is not done here.
+// NOTE: deleting the newest entries and restoring a head row saved before
+// them passes Verify, because that older signed row is still valid. Only a
+// copy of the head kept elsewhere catches it, such as the gateway's
+// "audit chain head" log lines compared with verify-audit -expect-seq.
+// Anyone holding the audit key can rewrite the whole chain.
 package audit
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -48,22 +53,76 @@ type Entry struct {
 	Hash      string `db:"hash" json:"-"`
 }
 
-// ComputeHash returns the hex SHA-256 of the entry's canonical encoding:
-// the JSON of every field but Hash, in declaration order. encoding/json
+// MinKeyLen is the minimum length of an audit key in bytes: 32 bytes, such
+// as the output of openssl rand -hex 16, carry at least 128 bits when
+// random.
+const MinKeyLen = 32
+
+// canonical returns the entry's canonical encoding: the JSON of every field
+// but Hash, in declaration order, so PrevHash included. encoding/json
 // writes struct fields in that order and escapes strings the same way on
 // every run, so the encoding is stable.
-func (e *Entry) ComputeHash() string {
+func (e *Entry) canonical() []byte {
 	raw, err := json.Marshal(e)
 	if err != nil {
 		panic(fmt.Sprintf("audit: encode entry %d: %v", e.Seq, err)) // strings and ints always encode
 	}
-	sum := sha256.Sum256(raw)
+	return raw
+}
+
+// PlainHash returns the hex SHA-256 of the entry's canonical encoding, the
+// hash of entries written before the chain was keyed.
+func (e *Entry) PlainHash() string {
+	sum := sha256.Sum256(e.canonical())
 	return hex.EncodeToString(sum[:])
+}
+
+// KeyedHash returns the hex HMAC-SHA256 of the entry's canonical encoding
+// under key.
+func (e *Entry) KeyedHash(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	mac.Write(e.canonical())
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// Head is the audit_head row: the last entry of the chain, the first entry
+// hashed with the audit key, and the row's signature.
+type Head struct {
+	Seq  int64  `db:"seq"`
+	Hash string `db:"hash"`
+	// KeyedFrom is the seq of the first entry hashed with HMAC-SHA256;
+	// the entries before it have plain SHA-256 hashes.
+	KeyedFrom int64 `db:"keyed_from"`
+	// MAC is the hex HMAC-SHA256 of Seq, Hash and KeyedFrom under the
+	// audit key, or "" when no gateway with a key has signed the head yet.
+	MAC string `db:"mac"`
+}
+
+// sign returns the head's MAC under key. The message starts with a label
+// and not with "{", so it never equals an entry's canonical encoding.
+func (h Head) sign(key []byte) string {
+	mac := hmac.New(sha256.New, key)
+	fmt.Fprintf(mac, "audit_head\x00%d\x00%s\x00%d", h.Seq, h.Hash, h.KeyedFrom)
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// signedBy reports whether the head's MAC is valid under key.
+func (h Head) signedBy(key []byte) bool {
+	return h.MAC != "" && hmacEqual(h.MAC, h.sign(key))
+}
+
+// hashEntry returns the entry's hash under the scheme of its seq.
+func hashEntry(e *Entry, keyedFrom int64, key []byte) string {
+	if e.Seq < keyedFrom {
+		return e.PlainHash()
+	}
+	return e.KeyedHash(key)
 }
 
 // Store appends to and reads the audit trail.
 type Store struct {
-	db *sqldb.DB
+	db  *sqldb.DB
+	key []byte
 
 	// requests carries Append calls to the writer goroutine, which alone
 	// writes to the trail. The channel is unbuffered, so a request is
@@ -75,35 +134,44 @@ type Store struct {
 
 	// head is the chain head as of the writer's last commit, or nil when
 	// it must be read from the database. Only the writer goroutine uses it.
-	head *chainHead
+	head *Head
 }
 
 // New returns a Store over db, which must be migrated with Migrations, and
-// starts its writer goroutine. Close stops it.
-func New(db *sqldb.DB) *Store {
+// starts its writer goroutine. The store hashes entries and signs the head
+// with key, which must be at least MinKeyLen bytes. Close stops it.
+func New(db *sqldb.DB, key []byte) (*Store, error) {
+	if len(key) < MinKeyLen {
+		return nil, fmt.Errorf("invalid audit key: %d bytes, at least %d needed", len(key), MinKeyLen)
+	}
 	s := &Store{
 		db:       db,
+		key:      key,
 		requests: make(chan *appendRequest),
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
 	}
 	go s.write()
-	return s
+	return s, nil
 }
 
 // DB returns the database of the trail.
 func (s *Store) DB() *sqldb.DB { return s.db }
 
-// Open opens and migrates the audit database at dsn. A SQLite trail syncs
-// every commit to disk (synchronous=FULL) because an entry must survive a
-// power loss once the data it records has left the server; group commit
+// Open opens and migrates the audit database at dsn, with key as in New.
+// A SQLite trail syncs every commit to disk (synchronous=FULL) because an
+// entry must survive a power loss once the data it records has left the
+// server; group commit
 // shares that fsync among the requests of one group. SQLite transactions
 // begin IMMEDIATE, so the writer holds the write lock before it reads the
 // chain head.
 //
 // NOTE: a dsn that is already a file: URI or has parameters is used as
 // given, so these settings must be in it.
-func Open(ctx context.Context, dsn string, opts sqldb.Options) (*Store, error) {
+func Open(ctx context.Context, dsn string, key []byte, opts sqldb.Options) (*Store, error) {
+	if len(key) < MinKeyLen {
+		return nil, fmt.Errorf("invalid audit key: %d bytes, at least %d needed", len(key), MinKeyLen)
+	}
 	opts.SQLiteFullSync = true
 	opts.SQLiteImmediateTx = true
 	db, err := sqldb.Open(ctx, Name, dsn, opts)
@@ -114,7 +182,12 @@ func Open(ctx context.Context, dsn string, opts sqldb.Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	return New(db), nil
+	s, err := New(db, key)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Close stops the writer, after the group it is committing, and closes the
@@ -124,3 +197,6 @@ func (s *Store) Close() error {
 	<-s.stopped
 	return s.db.Close()
 }
+
+// hmacEqual compares two hex MACs in constant time.
+func hmacEqual(a, b string) bool { return hmac.Equal([]byte(a), []byte(b)) }

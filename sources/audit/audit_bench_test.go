@@ -24,7 +24,7 @@ func BenchmarkAppendParallel(b *testing.B) {
 		{"postgres", func(b *testing.B) string { return testenv.PostgresDB(b) }},
 	} {
 		b.Run(engine.name, func(b *testing.B) {
-			s, err := audit.Open(context.Background(), engine.dsn(b), sqldb.Options{})
+			s, err := audit.Open(context.Background(), engine.dsn(b), testenv.AuditKey, sqldb.Options{})
 			if err != nil {
 				b.Fatal(err)
 			}

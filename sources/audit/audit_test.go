@@ -15,7 +15,7 @@ import (
 
 func openSQLite(t *testing.T) *audit.Store {
 	t.Helper()
-	s, err := audit.Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), sqldb.Options{})
+	s, err := audit.Open(context.Background(), filepath.Join(t.TempDir(), "audit.db"), testenv.AuditKey, sqldb.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,14 +72,14 @@ func TestVerifyDetectsTampering(t *testing.T) {
 			exec(t, s, `UPDATE audit_entries SET purpose = 'forged' WHERE seq = 3`)
 		}, 3},
 		{"edited_with_rehash", func(t *testing.T, s *audit.Store) {
-			// Recomputing the edited entry's own hash still breaks the
-			// next entry's link.
+			// Recomputing the edited entry's own hash, even with the
+			// key, still breaks the next entry's link.
 			var e audit.Entry
 			if err := s.DB().X().Get(&e, `SELECT * FROM audit_entries WHERE seq = 3`); err != nil {
 				t.Fatal(err)
 			}
 			e.OfficerID = "someone-else"
-			exec(t, s, `UPDATE audit_entries SET officer_id = ?, hash = ? WHERE seq = 3`, e.OfficerID, e.ComputeHash())
+			exec(t, s, `UPDATE audit_entries SET officer_id = ?, hash = ? WHERE seq = 3`, e.OfficerID, e.KeyedHash(testenv.AuditKey))
 		}, 4},
 		{"deleted_middle", func(t *testing.T, s *audit.Store) {
 			exec(t, s, `DELETE FROM audit_entries WHERE seq = 2`)
@@ -160,7 +160,7 @@ func TestInterleavedWritersKeepOneChain(t *testing.T) {
 			dsn := engine.dsn(t)
 			var stores []*audit.Store
 			for range 2 {
-				s, err := audit.Open(context.Background(), dsn, sqldb.Options{})
+				s, err := audit.Open(context.Background(), dsn, testenv.AuditKey, sqldb.Options{})
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -217,7 +217,7 @@ func TestTwoWritersOnPostgresKeepOneChain(t *testing.T) {
 	var stores []*audit.Store
 	for range 2 {
 		// Each store has its own pool and mutex, like two gateway replicas.
-		s, err := audit.Open(context.Background(), dsn, sqldb.Options{})
+		s, err := audit.Open(context.Background(), dsn, testenv.AuditKey, sqldb.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
