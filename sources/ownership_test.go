@@ -62,7 +62,7 @@ func TestAuditRejectsSourceDatabase(t *testing.T) {
 			t.Fatalf("migrate population: %v", err)
 		}
 
-		store, err := audit.Open(ctx, dsn, sqldb.Options{})
+		store, err := audit.Open(ctx, dsn, []byte("ownership-test-audit-key-of-32-bytes-or-more"), sqldb.Options{})
 		if err == nil {
 			store.Close()
 		}
