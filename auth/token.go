@@ -118,6 +118,10 @@ func HashAPIKey(key string) string {
 // ErrNoKeys means a token arrived but no secret or key set is configured.
 var ErrNoKeys = errors.New("no token keys configured: start the gateway with -jwt-secret or -jwks-file")
 
+// clockSkew is how far apart the clocks of a token's issuer and the gateway
+// may be: iat, nbf and exp are checked with this much leeway.
+const clockSkew = 30 * time.Second
+
 // VerifyToken checks a bearer token's signature, issuer and expiry and
 // returns its principal.
 func (v *Verifier) VerifyToken(token string) (*Principal, error) {
@@ -126,12 +130,14 @@ func (v *Verifier) VerifyToken(token string) (*Principal, error) {
 	}
 	claims := &Claims{}
 	// WithIssuedAt rejects an iat in the future (golang-jwt v5 skips that
-	// check unless asked).
+	// check unless asked). The leeway lets an issuer's clock run up to
+	// clockSkew ahead of the gateway's, or behind it for exp.
 	parsed, err := jwt.ParseWithClaims(token, claims, v.keyFor,
 		jwt.WithValidMethods([]string{"HS256", "RS256", "ES256", "EdDSA"}),
 		jwt.WithIssuer(Issuer),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
+		jwt.WithLeeway(clockSkew),
 		jwt.WithTimeFunc(v.now),
 	)
 	if err != nil {

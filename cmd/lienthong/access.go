@@ -104,7 +104,11 @@ func auditKey(flagValue string, demo bool) ([]byte, error) {
 // and only when no key is configured, are tokens signed with the public
 // demo secret accepted and the audit trail keyed with the public demo key.
 func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, demoData bool) (*access, error) {
-	key, err := auditKey(f.auditKey, demoData)
+	// The demo is the generated demo data with no key of any kind set: the
+	// public demo secret and the public demo audit key go together, so a
+	// gateway given a secret or a key set is never keyed with a public key.
+	demo := demoData && f.jwtSecret == "" && f.jwksFile == ""
+	key, err := auditKey(f.auditKey, demo)
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +122,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 			len(f.jwtSecret), minJWTSecret)
 	}
 	secret := f.jwtSecret
-	demoSecret := secret == "" && f.jwksFile == "" && demoData
+	demoSecret := demo
 	if demoSecret {
 		log.WarnContext(ctx, "DEMO MODE: anyone can sign tokens of any role with the public demo secret, and "+
 			"GraphiQL gives every visitor a central officer's token; set -jwt-secret or -jwks-file before "+

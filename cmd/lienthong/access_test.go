@@ -65,7 +65,10 @@ func TestAuditKeyFromFlags(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			flags := accessFlags{jwtSecret: "token secret", auditDSN: t.TempDir() + "/audit.db", auditKey: tt.key}
+			flags := accessFlags{auditDSN: t.TempDir() + "/audit.db", auditKey: tt.key}
+			if !tt.isDemo {
+				flags.jwtSecret = strings.Repeat("s", 32)
+			}
 			got, err := flags.open(context.Background(), log, t.TempDir(), tt.isDemo)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
@@ -84,7 +87,7 @@ func TestAuditKeyFromFlags(t *testing.T) {
 func TestServeRejectsWrongAuditKey(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	dsn := t.TempDir() + "/audit.db"
-	flags := accessFlags{jwtSecret: "token secret", auditDSN: dsn, auditKey: strings.Repeat("a", 32)}
+	flags := accessFlags{jwtSecret: strings.Repeat("s", 32), auditDSN: dsn, auditKey: strings.Repeat("a", 32)}
 	got, err := flags.open(context.Background(), log, t.TempDir(), false)
 	if err != nil {
 		t.Fatal(err)

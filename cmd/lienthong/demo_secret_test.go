@@ -27,7 +27,7 @@ import (
 // the source, so accepting it lets anyone mint a central officer's token
 // with lienthong token.
 func TestKeySetTurnsOffDemoSecret(t *testing.T) {
-	flags := accessFlags{jwksFile: writeKeySet(t), cursorKey: strings.Repeat("k", minCursorKey)}
+	flags := accessFlags{jwksFile: writeKeySet(t), cursorKey: strings.Repeat("k", minCursorKey), auditKey: testAuditKey}
 	got := openAccess(t, flags, true)
 	if p, err := got.verifier.VerifyToken(demoToken(t)); err == nil {
 		t.Errorf("a token signed with the demo secret verified as %s %s", p.Role, p.ID)
@@ -48,9 +48,9 @@ func TestDemoSecretNeedsDemoDataAndNoKey(t *testing.T) {
 		want     bool
 	}{
 		{"demo_data_no_key", accessFlags{}, true, true},
-		{"sqlite_without_demo_data", accessFlags{}, false, false},
-		{"jwt_secret", accessFlags{jwtSecret: strings.Repeat("s", 40)}, true, false},
-		{"jwks_file_without_demo_data", accessFlags{cursorKey: strings.Repeat("k", minCursorKey)}, false, false},
+		{"sqlite_without_demo_data", accessFlags{auditKey: testAuditKey}, false, false},
+		{"jwt_secret", accessFlags{jwtSecret: strings.Repeat("s", 40), auditKey: testAuditKey}, true, false},
+		{"jwks_file_without_demo_data", accessFlags{cursorKey: strings.Repeat("k", minCursorKey), auditKey: testAuditKey}, false, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,7 +77,8 @@ func TestServeWithoutDemoSummaryRejectsDemoToken(t *testing.T) {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	f.register(fs)
 	dir := t.TempDir()
-	if err := fs.Parse([]string{"-data-dir", dir, "-demo-citizens", "0", "-addr", "127.0.0.1:0"}); err != nil {
+	args := []string{"-data-dir", dir, "-demo-citizens", "0", "-addr", "127.0.0.1:0", "-audit-key", testAuditKey}
+	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -146,3 +147,6 @@ func writeKeySet(t *testing.T) string {
 	}
 	return path
 }
+
+// testAuditKey keys the audit trail of gateways that are not the demo.
+var testAuditKey = strings.Repeat("a", 32)

@@ -212,7 +212,11 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		logAuditHead(ctx, log, "shutdown", head)
 		return nil
 	})
-	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && isDemo)
+	// Statement counts show how a request ran, which can tell a caller
+	// whether a withheld record exists, so auto turns them on for the demo
+	// alone.
+	demo := isDemo && summary != nil && f.access.jwtSecret == "" && f.access.jwksFile == ""
+	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && demo)
 	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
 		app.Close()
 		return nil, fmt.Errorf("invalid -sources-extension %q: use on, off or auto", f.sourcesExtension)

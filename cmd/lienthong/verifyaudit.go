@@ -66,8 +66,7 @@ func verifyAudit(ctx context.Context, args []string) error {
 	fmt.Printf("audit chain intact: %d entries, head hash %s\n", head.Seq, head.Hash)
 	switch {
 	case head.MAC == "":
-		fmt.Printf("audit_head is not signed yet: the trail has no keyed entry, and entries 1 to %d have "+
-			"plain SHA-256 hashes that anyone can recompute; the next append signs it\n", head.Seq)
+		fmt.Println("the trail is empty: the first append signs its head")
 	case head.KeyedFrom > 1:
 		fmt.Printf("entries 1 to %d were written by an earlier build with plain SHA-256 hashes that anyone can "+
 			"recompute; entries from %d on are keyed\n", head.KeyedFrom-1, head.KeyedFrom)

@@ -5,8 +5,8 @@
 // audit key over its own canonical encoding, and Verify walks the chain
 // and names the first entry that was edited, deleted or moved. The head
 // row is signed with the same key, so rewriting the chain or moving the
-// head needs the key. Entries written by an earlier build keep their plain
-// SHA-256 hashes, and the head records the first keyed entry.
+// head needs the key. A non-empty trail with an unsigned head and plain
+// SHA-256 hashes, as a build without keys wrote it, is rejected.
 //
 // NOTE: deleting the newest entries and restoring a head row saved before
 // them passes Verify, because that older signed row is still valid. Only a

@@ -60,6 +60,11 @@ func (s *Store) VerifyHead(ctx context.Context) (Head, error) {
 		return head, &BrokenError{Reason: fmt.Sprintf(
 			"audit_head is not signed, but entries %d to %d are keyed (head row edited)", head.KeyedFrom, head.Seq)}
 	}
+	if head.MAC == "" && head.Seq > 0 {
+		return head, &BrokenError{Reason: fmt.Sprintf(
+			"audit_head is not signed and none of the %d entries is keyed: written by a build without keyed "+
+				"hashes, or rewritten without the key", head.Seq)}
+	}
 
 	var prev Entry
 	for prev.Seq < head.Seq {
@@ -143,9 +148,9 @@ func (s *Store) ReadHead(ctx context.Context) (Head, error) {
 }
 
 // CheckHead reads the head and returns an error unless it is signed with
-// the store's key. A trail with no keyed entry yet, such as a new one or
-// one written by an earlier build, may have an unsigned head, which the
-// next append signs. A gateway calls it at start so that a wrong key fails
+// the store's key or the trail is empty. A non-empty trail with an
+// unsigned head is rejected, because a trail rewritten without the key
+// looks the same as one written by an earlier build. A gateway calls it at start so that a wrong key fails
 // there and not at the first audited read.
 func (s *Store) CheckHead(ctx context.Context) (Head, error) {
 	head, err := s.ReadHead(ctx)
@@ -156,17 +161,21 @@ func (s *Store) CheckHead(ctx context.Context) (Head, error) {
 }
 
 // checkHead returns an error unless head is signed with the store's key or
-// is an unsigned head with no keyed entry yet.
+// is the unsigned head of an empty trail.
 func (s *Store) checkHead(head Head) error {
 	switch {
 	case head.signedBy(s.key):
 		return nil
-	case head.MAC == "" && head.KeyedFrom > head.Seq:
-		// NOTE: an attacker can produce this state too, by recomputing
-		// every entry with plain SHA-256 and setting keyed_from past the
-		// head, and the next append then signs it. Only the logged head's
-		// keyed_from tells the two apart.
+	case head.MAC == "" && head.Seq == 0:
 		return nil
+	case head.MAC == "" && head.KeyedFrom > head.Seq:
+		// A trail of an earlier build looks like this, and so does one
+		// that someone without the key rewrote with plain SHA-256 hashes
+		// and keyed_from moved past the head. Nothing tells the two apart,
+		// so neither is adopted.
+		return fmt.Errorf("audit_head at entry %d is not signed and no entry is keyed: the trail was written "+
+			"by a build without keyed hashes, or rewritten without the key; check it with that build's "+
+			"verify-audit, keep it, and start a new trail at another -audit-dsn", head.Seq)
 	case head.MAC == "":
 		return fmt.Errorf("audit_head at entry %d is not signed, but entries %d to %d are keyed: "+
 			"the head row was edited; run lienthong verify-audit", head.Seq, head.KeyedFrom, head.Seq)
