@@ -17,7 +17,11 @@ import (
 func (r *Resolver) myAccessLog(ctx context.Context, first *int, after *string) (*model.AuditEntryConnection, error) {
 	p := auth.From(ctx)
 	if p.Role != auth.Citizen {
-		return nil, forbidden("myAccessLog is for the citizen role; role %q may use auditTrail", p.Role)
+		if p.Role == auth.Anonymous {
+			return nil, errNoCredentials
+		}
+		return nil, forbidden("myAccessLog lists reads of the caller's own data and is for the citizen role, "+
+			"not role %q; central and province officers list the trail with auditTrail", p.Role)
 	}
 	return r.auditPage(ctx, audit.Filter{CitizenID: p.CitizenID}, first, after)
 }

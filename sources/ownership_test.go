@@ -45,7 +45,8 @@ func TestOpenRejectsSourcesSharingDatabase(t *testing.T) {
 		if err == nil {
 			dbs.Close()
 		}
-		assertContains(t, err, "civilstatus database already belongs to the population source")
+		assertContains(t, err, "the civilstatus database ")
+		assertContains(t, err, " already belongs to the population source")
 	})
 }
 
@@ -66,7 +67,8 @@ func TestAuditRejectsSourceDatabase(t *testing.T) {
 		if err == nil {
 			store.Close()
 		}
-		assertContains(t, err, "audit database already belongs to the population source")
+		assertContains(t, err, "the audit database ")
+		assertContains(t, err, " already belongs to the population source")
 	})
 }
 

@@ -61,6 +61,17 @@ func EngineOf(dsn string) (Engine, error) {
 	return SQLite, nil
 }
 
+// lowerScheme returns dsn with its URL scheme in lower case, because URL
+// schemes are case-insensitive (RFC 3986, section 3.1) but pgx accepts only
+// postgres:// and postgresql://.
+func lowerScheme(dsn string) string {
+	trimmed := strings.TrimSpace(dsn)
+	if m := urlScheme.FindStringSubmatch(trimmed); m != nil {
+		return strings.ToLower(m[1]) + trimmed[len(m[1]):]
+	}
+	return dsn
+}
+
 // DatabaseOf returns a name for the database a DSN reaches, without its
 // password, so that two DSNs of one database compare equal: the absolute
 // path of a SQLite file, or the host, port, database and search_path of

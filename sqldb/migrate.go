@@ -133,8 +133,8 @@ func (db *DB) claim(ctx context.Context, conn *sqlx.Conn, migrations []migration
 	}
 	for _, owner := range owners {
 		if owner != db.name {
-			return fmt.Errorf("the %s database already belongs to the %s source: "+
-				"give each source (and the audit trail) a database of its own", db.name, owner)
+			return fmt.Errorf("the %s database %s already belongs to the %s source: "+
+				"give each source (and the audit trail) a database of its own", db.name, db.database, owner)
 		}
 	}
 	if len(owners) > 0 {

@@ -58,6 +58,8 @@ type Options struct {
 type DB struct {
 	name   string
 	engine Engine
+	// database names the database without its password, for messages.
+	database string
 	x      *sqlx.DB
 	opts   Options
 
@@ -77,11 +79,15 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", name, err)
 	}
+	database, err := DatabaseOf(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", name, err)
+	}
 
 	var x *sqlx.DB
 	switch engine {
 	case Postgres:
-		x, err = openPostgres(dsn, opts)
+		x, err = openPostgres(lowerScheme(dsn), opts)
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 16
 		}
@@ -104,7 +110,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 		x.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", name, err)
 	}
-	return &DB{name: name, engine: engine, x: x, opts: opts, breaker: newBreaker(name, opts.Breaker)}, nil
+	return &DB{name: name, engine: engine, database: database, x: x, opts: opts, breaker: newBreaker(name, opts.Breaker)}, nil
 }
 
 // sqliteDSN adds the connection settings every SQLite source uses: WAL so
