@@ -60,8 +60,8 @@ type DB struct {
 	engine Engine
 	// database names the database without its password, for messages.
 	database string
-	x      *sqlx.DB
-	opts   Options
+	x        *sqlx.DB
+	opts     Options
 
 	breaker *gobreaker.TwoStepCircuitBreaker[struct{}]
 	// newestMigration is the version of the newest migration file that
