@@ -86,8 +86,8 @@ type Config struct {
 	// secret. When empty, the key is random, so only this process opens
 	// its cursors.
 	CursorSecret []byte
-	// DBs are the source databases that /readyz checks and /metrics reports
-	// the connection pools of.
+	// DBs are the source databases, and the audit trail's, that /readyz
+	// checks and /metrics reports the connection pools of.
 	DBs []*sqldb.DB
 	// ShuttingDown reports that the process has begun to shut down. While
 	// it returns true, /readyz responds 503 without checking the sources,

@@ -254,8 +254,10 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 		Registered:       setup.registered,
 		AllowList:        f.persisted.allowList,
 		Limits:           f.limits,
-		DBs:              dbs.All(),
-		ShuttingDown:     app.shuttingDown.Load,
+		// The trail is checked with the sources: while it is down, every
+		// read of personal data is withheld.
+		DBs:          append(dbs.All(), access.audit.DB()),
+		ShuttingDown: app.shuttingDown.Load,
 	})
 
 	if f.rawBaseline {

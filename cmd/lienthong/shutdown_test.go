@@ -120,8 +120,12 @@ func TestSIGTERMMakesReadyzFail(t *testing.T) {
 	cmd, logs, host, _ := startServer(t, "-shutdown-delay", "3s")
 	base := "http://" + host
 
-	if status, body := get(t, base+"/readyz"); status != http.StatusOK {
+	status, body := get(t, base+"/readyz")
+	if status != http.StatusOK {
 		t.Fatalf("/readyz before SIGTERM: status %d, want 200: %s", status, body)
+	}
+	if !strings.Contains(string(body), `"audit":{"ready":true`) {
+		t.Errorf("/readyz before SIGTERM does not report the audit trail ready: %s", body)
 	}
 	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
@@ -131,7 +135,7 @@ func TestSIGTERMMakesReadyzFail(t *testing.T) {
 		t.Errorf("shutting down log: delay = %v ns, want 3 s", entry["delay"])
 	}
 
-	status, body := get(t, base+"/readyz")
+	status, body = get(t, base+"/readyz")
 	if status != http.StatusServiceUnavailable {
 		t.Errorf("/readyz during the delay: status %d, want 503", status)
 	}
