@@ -46,8 +46,7 @@ func (f *accessFlags) register(fs *flag.FlagSet) {
 		"JSON Web Key Set file whose public keys verify RS256, ES256 and EdDSA bearer tokens")
 	stringVar(fs, &f.apiKeysFile, "api-keys-file", "",
 		"file of API keys for reporting tools: one hex SHA-256 of a key and a name per line")
-	stringVar(fs, &f.auditDSN, "audit-dsn", "",
-		"DSN of the audit trail, in its own database: "+sqldb.DSNForms+"; empty means DATA-DIR/audit.db")
+	registerAuditDSN(fs, &f.auditDSN)
 	registerAuditKey(fs, &f.auditKey)
 	stringVar(fs, &f.cursorKey, "cursor-key", "",
 		"secret of at least 32 characters from which the key sealing citizen-list cursors is derived, the same on "+
@@ -66,6 +65,12 @@ type access struct {
 	// demoHeaders prefills GraphiQL with a central officer's token, when
 	// the demo secret is on.
 	demoHeaders string
+}
+
+// registerAuditDSN defines -audit-dsn, which serve and verify-audit share.
+func registerAuditDSN(fs *flag.FlagSet, p *string) {
+	stringVar(fs, p, "audit-dsn", "",
+		"DSN of the audit trail, in its own database: "+sqldb.DSNForms+"; empty means DATA-DIR/audit.db")
 }
 
 func registerAuditKey(fs *flag.FlagSet, p *string) {
@@ -99,15 +104,19 @@ func auditKey(flagValue string, demo bool) ([]byte, error) {
 	return []byte(flagValue), nil
 }
 
-// open loads the keys and opens the audit trail. demoData reports whether
-// the sources are the embedded demo data this binary generated; only then,
-// and only when no key is configured, are tokens signed with the public
-// demo secret accepted and the audit trail keyed with the public demo key.
+// isDemo reports whether the gateway runs as the embedded demo: demoData
+// says that the sources are the demo data this binary generated, and no
+// -jwt-secret or -jwks-file is set. The public demo secret and the public
+// demo audit key go together, so a gateway given any key uses neither.
+func (f *accessFlags) isDemo(demoData bool) bool {
+	return demoData && f.jwtSecret == "" && f.jwksFile == ""
+}
+
+// open loads the keys and opens the audit trail. In the demo, as isDemo
+// decides it from demoData, tokens signed with the public demo secret are
+// accepted and the audit trail is keyed with the public demo key.
 func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string, demoData bool) (*access, error) {
-	// The demo is the generated demo data with no key of any kind set: the
-	// public demo secret and the public demo audit key go together, so a
-	// gateway given a secret or a key set is never keyed with a public key.
-	demo := demoData && f.jwtSecret == "" && f.jwksFile == ""
+	demo := f.isDemo(demoData)
 	key, err := auditKey(f.auditKey, demo)
 	if err != nil {
 		return nil, err
@@ -122,8 +131,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 			len(f.jwtSecret), minJWTSecret)
 	}
 	secret := f.jwtSecret
-	demoSecret := demo
-	if demoSecret {
+	if demo {
 		log.WarnContext(ctx, "DEMO MODE: anyone can sign tokens of any role with the public demo secret, and "+
 			"GraphiQL gives every visitor a central officer's token; set -jwt-secret or -jwks-file before "+
 			"serving real data", "data_dir", dataDir)
@@ -172,7 +180,7 @@ func (f *accessFlags) open(ctx context.Context, log *slog.Logger, dataDir string
 	}
 	out.auditHead = head
 
-	if demoSecret {
+	if demo {
 		token, err := auth.Mint([]byte(secret), auth.Principal{
 			ID: "demo-central-officer", Name: "Demo central officer", Role: auth.CentralOfficer,
 		}, time.Now(), 24*time.Hour)

@@ -198,7 +198,8 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	}
 	// The demo summary, written when this binary generates the data, marks
 	// the folder as the embedded demo: SQLite files alone may be real data.
-	access, err := f.access.open(ctx, log, f.stores.dataDir, isDemo && summary != nil)
+	demoData := isDemo && summary != nil
+	access, err := f.access.open(ctx, log, f.stores.dataDir, demoData)
 	if err != nil {
 		app.Close()
 		return nil, err
@@ -215,8 +216,7 @@ func NewApp(ctx context.Context, f serveFlags, log *slog.Logger) (*App, error) {
 	// Statement counts show how a request ran, which can tell a caller
 	// whether a withheld record exists, so auto turns them on for the demo
 	// alone.
-	demo := isDemo && summary != nil && f.access.jwtSecret == "" && f.access.jwksFile == ""
-	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && demo)
+	extension := f.sourcesExtension == "on" || (f.sourcesExtension == "auto" && f.access.isDemo(demoData))
 	if f.sourcesExtension != "on" && f.sourcesExtension != "off" && f.sourcesExtension != "auto" {
 		app.Close()
 		return nil, fmt.Errorf("invalid -sources-extension %q: use on, off or auto", f.sourcesExtension)

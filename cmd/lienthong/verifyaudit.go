@@ -21,7 +21,7 @@ func verifyAudit(ctx context.Context, args []string) error {
 	var dataDir, dsn, keyFlag string
 	var expectSeq int
 	stringVar(fs, &dataDir, "data-dir", "data", "folder of the audit SQLite file when no DSN is given")
-	stringVar(fs, &dsn, "audit-dsn", "", "DSN of the audit trail: a SQLite file path or a postgres:// URL; empty means DATA-DIR/audit.db")
+	registerAuditDSN(fs, &dsn)
 	registerAuditKey(fs, &keyFlag)
 	intVar(fs, &expectSeq, "expect-seq", 0,
 		"fail unless the trail has at least this many entries, such as the seq of the last \"audit chain head\" "+
