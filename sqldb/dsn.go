@@ -72,6 +72,17 @@ func lowerScheme(dsn string) string {
 	return dsn
 }
 
+// parsePostgres parses a PostgreSQL DSN, whatever the case of its URL
+// scheme. Its error never repeats a password.
+func parsePostgres(dsn string) (*pgx.ConnConfig, error) {
+	cfg, err := pgx.ParseConfig(lowerScheme(dsn))
+	if err != nil {
+		// pgx redacts passwords from parse errors on a best-effort basis.
+		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", RedactDSN(err.Error()))
+	}
+	return cfg, nil
+}
+
 // DatabaseOf returns a name for the database a DSN reaches, without its
 // password, so that two DSNs of one database compare equal: the absolute
 // path of a SQLite file, or the host, port, database and search_path of
@@ -82,9 +93,9 @@ func DatabaseOf(dsn string) (string, error) {
 		return "", err
 	}
 	if engine == Postgres {
-		cfg, err := pgx.ParseConfig(dsn)
+		cfg, err := parsePostgres(dsn)
 		if err != nil {
-			return "", fmt.Errorf("invalid PostgreSQL DSN: %s", RedactDSN(err.Error()))
+			return "", err
 		}
 		name := fmt.Sprintf("postgres://%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)
 		if path := cfg.RuntimeParams["search_path"]; path != "" {

@@ -15,3 +15,17 @@ func TestLowerScheme(t *testing.T) {
 		}
 	}
 }
+
+func TestDatabaseOfAcceptsSchemeInAnyCase(t *testing.T) {
+	upper, err := DatabaseOf("Postgres://u@h:5432/db")
+	if err != nil {
+		t.Fatalf("DatabaseOf with Postgres:// = %v", err)
+	}
+	lower, err := DatabaseOf("postgres://u@h:5432/db")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if upper != lower {
+		t.Errorf("DatabaseOf: %q for Postgres://, %q for postgres://", upper, lower)
+	}
+}

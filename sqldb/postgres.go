@@ -1,12 +1,10 @@
 package sqldb
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/jmoiron/sqlx"
 )
@@ -18,10 +16,9 @@ import (
 // stops waiting for it, and gives up connecting after opts.ConnectTimeout.
 // Zero keeps the DSN's own settings.
 func openPostgres(dsn string, opts Options) (*sqlx.DB, error) {
-	cfg, err := pgx.ParseConfig(dsn)
+	cfg, err := parsePostgres(dsn)
 	if err != nil {
-		// pgx redacts passwords from parse errors on a best-effort basis.
-		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", RedactDSN(err.Error()))
+		return nil, err
 	}
 	if opts.ConnectTimeout > 0 {
 		cfg.ConnectTimeout = opts.ConnectTimeout

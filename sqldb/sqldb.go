@@ -87,7 +87,7 @@ func Open(ctx context.Context, name, dsn string, opts Options) (*DB, error) {
 	var x *sqlx.DB
 	switch engine {
 	case Postgres:
-		x, err = openPostgres(lowerScheme(dsn), opts)
+		x, err = openPostgres(dsn, opts)
 		if opts.MaxOpenConns == 0 {
 			opts.MaxOpenConns = 16
 		}
