@@ -181,11 +181,16 @@ func Seed(ctx context.Context, dbs *sources.DBs, opts Options, log *slog.Logger)
 				close(feed)
 			}
 		}()
+		// Every shard files its dossiers under the same catalogue.
+		procs, err := buildProcedures(ref, dayOf(opts.AsOf))
+		if err != nil {
+			return err
+		}
 		lg := newLedger(opts.Citizens, len(ref.communes))
 		sizes := shardSizes(opts.Citizens, cmp.Or(opts.shardCitizens, shardCitizens))
 		for k, size := range sizes {
 			start := time.Now()
-			g, err := generate(ref, opts, lg, k, size)
+			g, err := generate(ref, opts, procs, lg, k, size)
 			if err != nil {
 				return err
 			}
@@ -240,10 +245,10 @@ type generated struct {
 	showcase       int32 // noone outside the first shard
 }
 
-// generate generates shard number shard, of size citizens, drawing unique
-// ids and sequence numbers from lg. Only the first shard has a showcase
-// dossier.
-func generate(ref *refData, opts Options, lg *ledger, shard, size int) (*generated, error) {
+// generate generates shard number shard, of size citizens, with dossiers
+// of the procedures procs, drawing unique ids and sequence numbers from lg.
+// Only the first shard has a showcase dossier.
+func generate(ref *refData, opts Options, procs []procedure, lg *ledger, shard, size int) (*generated, error) {
 	opts.Citizens = size
 	w := newWorld(ref, opts, lg)
 	rng := func(step string) *rng { return newRNG(opts.Seed, stream(step, shard)) }
@@ -261,10 +266,6 @@ func generate(ref *refData, opts Options, lg *ledger, shard, size int) (*generat
 		}
 	}
 	bz := w.generateBusiness(rng("business"), showcase)
-	procs, err := buildProcedures(ref, w.asOf)
-	if err != nil {
-		return nil, err
-	}
 	ds, err := w.generateDossiers(rng("dossiers"), procs, cv, bz, showcase)
 	if err != nil {
 		return nil, err
