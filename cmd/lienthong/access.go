@@ -104,8 +104,8 @@ func auditKey(flagValue string, demo bool) ([]byte, error) {
 	return []byte(flagValue), nil
 }
 
-// isDemo reports whether the gateway runs as the embedded demo: demoData
-// says that the sources are the demo data this binary generated, and no
+// isDemo reports whether the gateway runs as the embedded demo: the
+// sources are the demo data this binary generated (demoData), and no
 // -jwt-secret or -jwks-file is set. The public demo secret and the public
 // demo audit key go together, so a gateway given any key uses neither.
 func (f *accessFlags) isDemo(demoData bool) bool {
