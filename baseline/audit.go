@@ -47,19 +47,38 @@ func (d *Data) reads() []audit.Read {
 	return rec.Reads()
 }
 
-// auditEntries returns the audit entries of the reads in data by the
-// caller p, in the form the gateway writes them.
-func auditEntries(p *auth.Principal, requestID string, at time.Time, data *Data) []audit.Entry {
-	reads := data.reads()
+// trail is the audit trail that a raw handler records its reads in.
+type trail struct {
+	// store receives the entries. When nil, reads are not audited: use
+	// that in tests only.
+	store *audit.Store
+	// now stamps the entries.
+	now func() time.Time
+	// operation is the operation name the entries carry.
+	operation string
+}
+
+// entries returns the audit entries of reads by the caller p, in the form
+// the gateway writes them.
+func (t trail) entries(p *auth.Principal, requestID string, reads []audit.Read) []audit.Entry {
+	at := t.now().UTC().Format(time.RFC3339Nano)
 	out := make([]audit.Entry, len(reads))
 	for i, read := range reads {
 		out[i] = audit.Entry{
-			At: at.UTC().Format(time.RFC3339Nano), OfficerID: p.ID, Role: string(p.Role), Unit: p.Unit,
+			At: at, OfficerID: p.ID, Role: string(p.Role), Unit: p.Unit,
 			CitizenID: read.CitizenID, Fields: audit.JoinFields(read.Fields), Purpose: read.Purpose,
-			RequestID: requestID, Operation: Operation,
+			RequestID: requestID, Operation: t.operation,
 		}
 	}
 	return out
+}
+
+// append writes the entries of reads to the trail, when there is one.
+func (t trail) append(ctx context.Context, p *auth.Principal, requestID string, reads []audit.Read) error {
+	if t.store == nil || len(reads) == 0 {
+		return nil
+	}
+	return t.store.Append(ctx, t.entries(p, requestID, reads))
 }
 
 // Operation is the operation name the audit trail records for a read
@@ -72,16 +91,4 @@ func requestID(header string) string {
 		return header
 	}
 	return rand.Text()
-}
-
-// appendAudit writes the entries of data to the trail, when there is one.
-func (c *CaseContext) appendAudit(ctx context.Context, p *auth.Principal, id string, data *Data) error {
-	if c.Audit == nil {
-		return nil
-	}
-	entries := auditEntries(p, id, c.Now(), data)
-	if len(entries) == 0 {
-		return nil
-	}
-	return c.Audit.Append(ctx, entries)
 }

@@ -10,8 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
@@ -41,9 +39,12 @@ const dossierPageSize = 5
 
 // gathered holds the rows of one request, keyed as the loaders cache them.
 type gathered struct {
-	dossier       *procedures.Dossier
-	procedures    map[string]*procedures.Procedure
-	citizens      map[string]*population.Citizen
+	dossier    *procedures.Dossier
+	procedures map[string]*procedures.Procedure
+	citizens   map[string]*population.Citizen
+	// registrations come from LifeEventsByCitizen: CaseContext selects
+	// only the birth, marriages and death of each civil status, so the
+	// gateway reads them through its LifeEvents loader.
 	registrations map[string][]civilstatus.Registration
 	residences    []population.Residence
 	household     *population.Household
@@ -87,10 +88,10 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 	// Level 2: its procedure and applicant.
 	err = parallel(ctx,
 		func(ctx context.Context) error {
-			return c.loadProcedures(ctx, g, []string{g.dossier.ProcedureCode})
+			return load(ctx, []string{g.dossier.ProcedureCode}, g.procedures, s.Procedures.ProceduresByCode)
 		},
 		func(ctx context.Context) error {
-			return c.loadCitizens(ctx, g, []string{g.dossier.ApplicantID})
+			return load(ctx, []string{g.dossier.ApplicantID}, g.citizens, s.Population.CitizensByID)
 		},
 	)
 	applicant := g.citizens[g.dossier.ApplicantID]
@@ -115,7 +116,7 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 	for i, m := range g.members {
 		memberIDs[i] = m.CitizenID
 	}
-	if err := c.loadCitizens(ctx, g, memberIDs); err != nil {
+	if err := load(ctx, memberIDs, g.citizens, s.Population.CitizensByID); err != nil {
 		return err
 	}
 	var found []string
@@ -124,7 +125,7 @@ func (c *CaseContext) gather(ctx context.Context, g *gathered, code string) erro
 			found = append(found, id)
 		}
 	}
-	return c.loadRegistrations(ctx, g, found)
+	return load(ctx, found, g.registrations, s.CivilStatus.LifeEventsByCitizen)
 }
 
 func (c *CaseContext) gatherApplicant(ctx context.Context, g *gathered, applicant *population.Citizen) error {
@@ -138,7 +139,9 @@ func (c *CaseContext) gatherApplicant(ctx context.Context, g *gathered, applican
 			}
 			return err
 		},
-		func(ctx context.Context) error { return c.loadRegistrations(ctx, g, id) },
+		func(ctx context.Context) error {
+			return load(ctx, id, g.registrations, s.CivilStatus.LifeEventsByCitizen)
+		},
 		func(ctx context.Context) error {
 			rows, err := s.Business.RolesByCitizen(ctx, id)
 			if err == nil {
@@ -202,9 +205,13 @@ func (c *CaseContext) gatherRelated(ctx context.Context, g *gathered, applicant 
 	}
 
 	tasks := []func(context.Context) error{
-		func(ctx context.Context) error { return c.loadCitizens(ctx, g, people) },
-		func(ctx context.Context) error { return c.loadEnterprises(ctx, g, enterpriseCodes) },
-		func(ctx context.Context) error { return c.loadProcedures(ctx, g, procedureCodes) },
+		func(ctx context.Context) error { return load(ctx, people, g.citizens, s.Population.CitizensByID) },
+		func(ctx context.Context) error {
+			return load(ctx, enterpriseCodes, g.enterprises, s.Business.EnterprisesByCode)
+		},
+		func(ctx context.Context) error {
+			return load(ctx, procedureCodes, g.procedures, s.Procedures.ProceduresByCode)
+		},
 	}
 	if g.household != nil {
 		tasks = append(tasks, func(ctx context.Context) error {
@@ -216,93 +223,6 @@ func (c *CaseContext) gatherRelated(ctx context.Context, g *gathered, applicant 
 		})
 	}
 	return parallel(ctx, tasks...)
-}
-
-// parallel runs tasks concurrently and returns the first error.
-func parallel(ctx context.Context, tasks ...func(context.Context) error) error {
-	group, ctx := errgroup.WithContext(ctx)
-	for _, task := range tasks {
-		group.Go(func() error { return task(ctx) })
-	}
-	return group.Wait()
-}
-
-// missing returns the keys, without duplicates, that have no entry in
-// cache, in the order they first appear.
-func missing[V any](keys []string, cache map[string]V) []string {
-	var out []string
-	seen := make(map[string]bool, len(keys))
-	for _, k := range keys {
-		if _, ok := cache[k]; ok || seen[k] {
-			continue
-		}
-		seen[k] = true
-		out = append(out, k)
-	}
-	return out
-}
-
-// The load functions below fetch the keys not yet cached with one
-// statement and cache every result, nil included, as a loader does. Each
-// map is written by one task of a level at a time.
-
-func (c *CaseContext) loadCitizens(ctx context.Context, g *gathered, ids []string) error {
-	keys := missing(ids, g.citizens)
-	if len(keys) == 0 {
-		return nil
-	}
-	rows, err := c.Stores.Population.CitizensByID(ctx, keys)
-	for i, k := range keys {
-		if err == nil {
-			g.citizens[k] = rows[i]
-		}
-	}
-	return err
-}
-
-func (c *CaseContext) loadProcedures(ctx context.Context, g *gathered, codes []string) error {
-	keys := missing(codes, g.procedures)
-	if len(keys) == 0 {
-		return nil
-	}
-	rows, err := c.Stores.Procedures.ProceduresByCode(ctx, keys)
-	for i, k := range keys {
-		if err == nil {
-			g.procedures[k] = rows[i]
-		}
-	}
-	return err
-}
-
-func (c *CaseContext) loadEnterprises(ctx context.Context, g *gathered, codes []string) error {
-	keys := missing(codes, g.enterprises)
-	if len(keys) == 0 {
-		return nil
-	}
-	rows, err := c.Stores.Business.EnterprisesByCode(ctx, keys)
-	for i, k := range keys {
-		if err == nil {
-			g.enterprises[k] = rows[i]
-		}
-	}
-	return err
-}
-
-func (c *CaseContext) loadRegistrations(ctx context.Context, g *gathered, ids []string) error {
-	keys := missing(ids, g.registrations)
-	if len(keys) == 0 {
-		return nil
-	}
-	// CaseContext selects only the birth, marriages and death of each
-	// civil status, so the gateway reads these through its LifeEvents
-	// loader.
-	rows, err := c.Stores.CivilStatus.LifeEventsByCitizen(ctx, keys)
-	for i, k := range keys {
-		if err == nil {
-			g.registrations[k] = rows[i]
-		}
-	}
-	return err
 }
 
 // firstDossiers returns the rows of the applicant's dossier page that the

@@ -1,6 +1,7 @@
 package baseline
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 
 	"lienthong/apierr"
 	"lienthong/auth"
+	"lienthong/sources/audit"
 	"lienthong/sqldb"
 	"lienthong/validate"
 )
@@ -16,16 +18,19 @@ import (
 // Path is the URL path of Handler on the serve command's listener.
 const Path = "/raw/case-context"
 
-// request is the body Handler reads: the body of a GraphQL request for the
-// CaseContext operation, whose query it ignores.
-type request struct {
+// caseContextRequest is the body Handler reads: the body of a GraphQL
+// request for the CaseContext operation, whose query it ignores.
+type caseContextRequest struct {
 	Variables struct {
 		Code *string `json:"code"`
 	} `json:"variables"`
 }
 
+// caseContextUsage is the body Handler expects, for error messages.
+const caseContextUsage = `send {"variables":{"code":"DOSSIER-CODE"}}`
+
 type response struct {
-	Data       *Data          `json:"data,omitempty"`
+	Data       any            `json:"data,omitempty"`
 	Errors     []responseErr  `json:"errors,omitempty"`
 	Extensions map[string]any `json:"extensions,omitempty"`
 }
@@ -45,38 +50,17 @@ const maxBodyBytes = 1 << 20
 // auth.Middleware. Each response's reads are appended to c.Audit before the
 // response is written; when that fails, the data is withheld.
 func Handler(c *CaseContext, log *slog.Logger) http.Handler {
+	t := trail{store: c.Audit, now: c.Now, operation: Operation}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := auth.From(r.Context())
-		if p.Role != auth.CentralOfficer {
-			log.InfoContext(r.Context(), "raw case context rejected", "role", p.Role, "officer", p.ID, "remote", r.RemoteAddr)
-		}
-		switch p.Role {
-		case auth.CentralOfficer:
-		case auth.Anonymous:
-			writeError(w, http.StatusUnauthorized, apierr.Unauthenticated,
-				"missing credentials: send a central officer's token as Authorization: Bearer TOKEN")
-			return
-		default:
-			writeError(w, http.StatusForbidden, apierr.Forbidden,
-				fmt.Sprintf("the raw CaseContext baseline serves central officers only, not role %s", p.Role))
+		if !admit(w, r, log, "CaseContext") {
 			return
 		}
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			writeError(w, http.StatusMethodNotAllowed, apierr.InvalidArgument,
-				fmt.Sprintf("method %s not allowed: use POST", r.Method))
-			return
-		}
-		var req request
-		dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-		if err := dec.Decode(&req); err != nil {
-			writeError(w, http.StatusBadRequest, apierr.InvalidArgument,
-				fmt.Sprintf("invalid request body: %v; send {\"variables\":{\"code\":\"DOSSIER-CODE\"}}", err))
+		var req caseContextRequest
+		if !decodeBody(w, r, &req, caseContextUsage) {
 			return
 		}
 		if req.Variables.Code == nil {
-			writeError(w, http.StatusBadRequest, apierr.InvalidArgument,
-				"missing variables.code: send {\"variables\":{\"code\":\"DOSSIER-CODE\"}}")
+			writeError(w, http.StatusBadRequest, apierr.InvalidArgument, "missing variables.code: "+caseContextUsage)
 			return
 		}
 		code := *req.Variables.Code
@@ -92,18 +76,67 @@ func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 			writeError(w, http.StatusInternalServerError, apierr.Internal, "internal error")
 			return
 		}
-		id := requestID(r.Header.Get("X-Request-Id"))
-		if err := c.appendAudit(ctx, p, id, data); err != nil {
-			log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err, "request_id", id, "dossier", code)
-			writeError(w, http.StatusServiceUnavailable, apierr.SourceUnavailable,
-				"personal data withheld: the audit trail could not record this request's reads; retry later (request id "+id+")")
-			return
-		}
-		w.Header().Set("X-Request-Id", id)
-		writeJSON(w, http.StatusOK, response{
-			Data:       data,
-			Extensions: map[string]any{"sources": stats.Snapshot()},
-		})
+		deliver(ctx, w, r, log, t, stats, data, data.reads())
+	})
+}
+
+// admit lets central officers' POST requests through and writes an error
+// response to every other request. The raw handlers apply no purpose
+// rule, so they serve central officers only. Messages name the query as
+// name.
+func admit(w http.ResponseWriter, r *http.Request, log *slog.Logger, name string) bool {
+	p := auth.From(r.Context())
+	switch p.Role {
+	case auth.CentralOfficer:
+	case auth.Anonymous:
+		log.InfoContext(r.Context(), "raw "+name+" rejected", "role", p.Role, "remote", r.RemoteAddr)
+		writeError(w, http.StatusUnauthorized, apierr.Unauthenticated,
+			"missing credentials: send a central officer's token as Authorization: Bearer TOKEN")
+		return false
+	default:
+		log.InfoContext(r.Context(), "raw "+name+" rejected", "role", p.Role, "officer", p.ID, "remote", r.RemoteAddr)
+		writeError(w, http.StatusForbidden, apierr.Forbidden,
+			fmt.Sprintf("the raw %s baseline serves central officers only, not role %s", name, p.Role))
+		return false
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		writeError(w, http.StatusMethodNotAllowed, apierr.InvalidArgument,
+			fmt.Sprintf("method %s not allowed: use POST", r.Method))
+		return false
+	}
+	return true
+}
+
+// decodeBody reads the JSON request body into req, or writes a 400
+// response whose message ends with usage, the body expected.
+func decodeBody(w http.ResponseWriter, r *http.Request, req any, usage string) bool {
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
+	if err := dec.Decode(req); err != nil {
+		writeError(w, http.StatusBadRequest, apierr.InvalidArgument,
+			fmt.Sprintf("invalid request body: %v; %s", err, usage))
+		return false
+	}
+	return true
+}
+
+// deliver appends reads to the audit trail and then writes data with the
+// statements counted in stats. When the append fails, it withholds the
+// data, as the gateway does.
+func deliver(ctx context.Context, w http.ResponseWriter, r *http.Request, log *slog.Logger,
+	t trail, stats *sqldb.Stats, data any, reads []audit.Read) {
+	id := requestID(r.Header.Get("X-Request-Id"))
+	if err := t.append(ctx, auth.From(r.Context()), id, reads); err != nil {
+		log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
+			"request_id", id, "operation", t.operation)
+		writeError(w, http.StatusServiceUnavailable, apierr.SourceUnavailable,
+			"personal data withheld: the audit trail could not record this request's reads; retry later (request id "+id+")")
+		return
+	}
+	w.Header().Set("X-Request-Id", id)
+	writeJSON(w, http.StatusOK, response{
+		Data:       data,
+		Extensions: map[string]any{"sources": stats.Snapshot()},
 	})
 }
 
