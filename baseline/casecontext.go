@@ -1,8 +1,9 @@
-// Package baseline gathers the data of the CaseContext query by calling the
-// sources' batch lookups directly, with no GraphQL, and serves it over HTTP.
-// It is the floor that benchmarks hold the gateway against: the same
-// statements in the same levels and batches as the request's loaders run,
-// serialised to the JSON the gateway returns in "data".
+// Package baseline gathers the data of the CaseContext query and of the
+// dossier list by calling the sources' batch lookups directly, with no
+// GraphQL, and serves it over HTTP. It is the floor that benchmarks hold
+// the gateway against: the same statements in the same levels and batches
+// as the request's loaders run, serialised to the JSON the gateway returns
+// in "data".
 package baseline
 
 import (

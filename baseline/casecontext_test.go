@@ -79,11 +79,17 @@ type rawResponse struct {
 	} `json:"extensions"`
 }
 
-// postRaw posts body to the raw handler with token as bearer credential,
-// or with none when token is "".
+// postRaw posts body to the raw CaseContext handler served at url with
+// token as bearer credential, or with none when token is "".
 func postRaw(t *testing.T, url, token, body string) *rawResponse {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, url+baseline.Path, bytes.NewReader([]byte(body)))
+	return post(t, url+baseline.Path, token, body)
+}
+
+// post posts body to endpoint as postRaw does.
+func post(t *testing.T, endpoint, token, body string) *rawResponse {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, endpoint, bytes.NewReader([]byte(body)))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"lienthong/apierr"
 	"lienthong/auth"
+	"lienthong/paging"
 	"lienthong/sources/audit"
 	"lienthong/sqldb"
 	"lienthong/validate"
@@ -78,6 +79,73 @@ func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 		}
 		deliver(ctx, w, r, log, t, stats, data, data.reads())
 	})
+}
+
+// DossierListPath is the URL path of ListHandler on the serve command's
+// listener.
+const DossierListPath = "/raw/dossier-list"
+
+// dossierListRequest is the body ListHandler reads: the body of a GraphQL
+// request for the dossier list, whose query it ignores. First stays raw so
+// that an invalid value can be quoted back.
+type dossierListRequest struct {
+	Variables struct {
+		First json.RawMessage `json:"first"`
+	} `json:"variables"`
+}
+
+// dossierListUsage is the body ListHandler expects, for error messages.
+const dossierListUsage = `send {"variables":{"first":50}}`
+
+// ListHandler serves the data of DossierListQuery for the page size in
+// variables.first on POST, as Handler serves CaseContext. It serves central
+// officers only, behind auth.Middleware, adds extensions.sources, and
+// appends every read to l.Audit before the response is written.
+func ListHandler(l *DossierList, log *slog.Logger) http.Handler {
+	t := trail{store: l.Audit, now: l.Now, operation: DossierListOperation}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !admit(w, r, log, "dossier list") {
+			return
+		}
+		var req dossierListRequest
+		if !decodeBody(w, r, &req, dossierListUsage) {
+			return
+		}
+		first, err := pageSize(req.Variables.First)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, apierr.InvalidArgument, messageOf(err))
+			return
+		}
+
+		ctx, stats := sqldb.WithStats(r.Context())
+		data, err := l.Data(ctx, first)
+		if err != nil {
+			log.ErrorContext(ctx, "raw dossier list failed", "err", err, "first", first)
+			writeError(w, http.StatusInternalServerError, apierr.Internal, "internal error")
+			return
+		}
+		deliver(ctx, w, r, log, t, stats, data, data.reads)
+	})
+}
+
+// pageSize checks variables.first as the gateway checks the first:
+// argument of dossiers. Null or absent means defaultListSize, and any other
+// value must be a GraphQL Int (32 bits) from 1 to paging.MaxFirst.
+func pageSize(raw json.RawMessage) (int, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return defaultListSize, nil
+	}
+	var first int32
+	if err := json.Unmarshal(raw, &first); err != nil {
+		value := string(raw)
+		if len(value) > 40 {
+			value = value[:40] + "..."
+		}
+		return 0, apierr.Invalid("invalid variables.first %s: must be an integer between 1 and %d; %s",
+			value, paging.MaxFirst, dossierListUsage)
+	}
+	n := int(first)
+	return paging.Limit(&n, defaultListSize)
 }
 
 // admit lets central officers' POST requests through and writes an error
@@ -157,5 +225,8 @@ func writeError(w http.ResponseWriter, status int, code apierr.Code, message str
 func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(body)
+	enc := json.NewEncoder(w)
+	// Write <, > and & unescaped, as the gateway does.
+	enc.SetEscapeHTML(false)
+	enc.Encode(body)
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"lienthong/baseline"
 	"lienthong/loaders"
 	"lienthong/server"
 	"lienthong/sqldb"
@@ -180,21 +181,7 @@ func caseContextStatementsIgnoreHouseholdSize(t *testing.T, engine sqldb.Engine)
 	t.Logf("CaseContext: %d statements (%s)", largeResp.Statements(), largeResp.StatementsBySource())
 }
 
-const dossierListQuery = `query($first: Int) {
-  dossiers(first: $first) {
-    totalCount
-    edges { node {
-      code status procedure { name }
-      applicant {
-        fullName
-        household { members { citizen { fullName civilStatus { birth { registrationNumber } } } } }
-        civilStatus { marriages { spouse { fullName } } }
-        enterprises { name }
-        dossiers(first: 3) { totalCount edges { node { code } } }
-      }
-    } }
-  }
-}`
+const dossierListQuery = baseline.DossierListQuery
 
 func TestDossierListStatementsIgnoreLength(t *testing.T) {
 	testenv.ForEachEngine(t, dossierListStatementsIgnoreLength)

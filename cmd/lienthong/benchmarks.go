@@ -15,13 +15,16 @@ import (
 	"lienthong/sources/adminunits"
 )
 
-// withRawBaseline serves the raw CaseContext handler at baseline.Path, to
-// central officers with the gateway's credentials and audit trail, and
-// everything else with api.
+// withRawBaseline serves the raw CaseContext handler at baseline.Path and
+// the raw dossier list handler at baseline.DossierListPath, to central
+// officers with the gateway's credentials and audit trail, and everything
+// else with api.
 func withRawBaseline(api http.Handler, stores loaders.Stores, units *adminunits.Units, access *access, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	raw := &baseline.CaseContext{Stores: stores, Units: units, Now: time.Now, Audit: access.audit}
-	mux.Handle(baseline.Path, auth.Middleware(access.verifier, log, baseline.Handler(raw, log)))
+	caseContext := &baseline.CaseContext{Stores: stores, Units: units, Now: time.Now, Audit: access.audit}
+	mux.Handle(baseline.Path, auth.Middleware(access.verifier, log, baseline.Handler(caseContext, log)))
+	list := &baseline.DossierList{Stores: stores, Now: time.Now, Audit: access.audit}
+	mux.Handle(baseline.DossierListPath, auth.Middleware(access.verifier, log, baseline.ListHandler(list, log)))
 	mux.Handle("/", api)
 	return mux
 }

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"slices"
 
+	"lienthong/baseline"
 	"lienthong/server"
 )
 
@@ -23,25 +24,6 @@ func (w *workload) body(rng *rand.Rand, codes []string) []byte {
 	body, _ := json.Marshal(map[string]any{"query": w.query, "variables": w.variables(rng, codes)})
 	return body
 }
-
-// dossierListQuery lists 50 dossiers with their applicants' households,
-// marriages, enterprises and latest dossiers: one statement per loader and
-// level, however long the page.
-const dossierListQuery = `query($first: Int) {
-  dossiers(first: $first) {
-    totalCount
-    edges { node {
-      code status procedure { name }
-      applicant {
-        fullName
-        household { members { citizen { fullName civilStatus { birth { registrationNumber } } } } }
-        civilStatus { marriages { spouse { fullName } } }
-        enterprises { name }
-        dossiers(first: 3) { totalCount edges { node { code } } }
-      }
-    } }
-  }
-}`
 
 // citizenSearchQuery searches citizens by name, ignoring diacritics.
 const citizenSearchQuery = `query($name: String!) {
@@ -80,7 +62,7 @@ var workloads = map[string]*workload{
 		},
 	},
 	"dossier-list": {
-		name: "dossier-list", query: dossierListQuery,
+		name: "dossier-list", query: baseline.DossierListQuery,
 		variables: func(*rand.Rand, []string) map[string]any { return map[string]any{"first": 50} },
 	},
 	"citizen-search": {

@@ -77,8 +77,8 @@ func (f *serveFlags) register(fs *flag.FlagSet) {
 	boolVar(fs, &f.dispatch.Unbatched, "no-batching", false,
 		"run every loader key as its own statement, with no batching or caching; for benchmarks only")
 	boolVar(fs, &f.rawBaseline, "raw-baseline", false,
-		"also serve POST "+baseline.Path+", the CaseContext data read without GraphQL, to central officers "+
-			"with audit; for benchmarks only")
+		"also serve POST "+baseline.Path+" and POST "+baseline.DossierListPath+", the data of the CaseContext "+
+			"query and of the dossier list read without GraphQL, to central officers with audit; for benchmarks only")
 	stringVar(fs, &f.pprofAddr, "pprof-addr", "",
 		"address of a separate listener for net/http/pprof, such as 127.0.0.1:6060; empty means off")
 	durationVar(fs, &f.auditHeadLog, "audit-head-log-interval", 10*time.Minute,
