@@ -15,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"lienthong/baseline"
 )
 
 // loadFlags are the settings of the load command.
@@ -39,8 +41,8 @@ func load(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	var f loadFlags
 	stringVar(fs, &f.url, "url", "http://127.0.0.1:8080/graphql",
-		"http(s) URL to send requests to: the GraphQL endpoint, or "+
-			"the raw CaseContext endpoint of serve --raw-baseline with -workload case-context")
+		"http(s) URL to send requests to: the GraphQL endpoint, or a raw endpoint of serve --raw-baseline, "+
+			baseline.Path+" with -workload case-context or "+baseline.DossierListPath+" with -workload dossier-list")
 	stringVar(fs, &f.graphqlURL, "graphql-url", "",
 		"GraphQL endpoint to read dossier codes from; empty means /graphql on the host of -url")
 	intVar(fs, &f.concurrency, "concurrency", 8, "number of requests in flight at once")
@@ -90,6 +92,9 @@ func (f *loadFlags) validate() error {
 	if err := checkHTTPURL("-url", f.url); err != nil {
 		return err
 	}
+	if err := f.checkRawWorkload(); err != nil {
+		return err
+	}
 	if f.graphqlURL != "" {
 		if err := checkHTTPURL("-graphql-url", f.graphqlURL); err != nil {
 			return err
@@ -121,6 +126,27 @@ func checkHTTPURL(flagName, raw string) error {
 		return fmt.Errorf("invalid %s %q: missing host", flagName, raw)
 	}
 	return nil
+}
+
+// rawWorkloads maps the path of each raw endpoint of serve --raw-baseline
+// to the one workload it serves. A raw endpoint ignores the query of a
+// request body and reads only the variables it expects, so another
+// workload's requests would measure the wrong thing or fail.
+var rawWorkloads = map[string]string{
+	baseline.Path:            "case-context",
+	baseline.DossierListPath: "dossier-list",
+}
+
+// checkRawWorkload rejects a -workload that the raw endpoint in -url does
+// not serve.
+func (f *loadFlags) checkRawWorkload() error {
+	u, _ := url.Parse(f.url)
+	want, ok := rawWorkloads[u.Path]
+	if !ok || f.workload == want {
+		return nil
+	}
+	return fmt.Errorf("invalid -workload %q for -url %s: that raw endpoint serves only -workload %s",
+		f.workload, f.url, want)
 }
 
 // codesURL returns the GraphQL endpoint that lists dossier codes.

@@ -2,10 +2,19 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
+	"lienthong/auth"
+	"lienthong/loaders"
+	"lienthong/sources/adminunits"
+	"lienthong/sources/business"
+	"lienthong/sources/civilstatus"
+	"lienthong/sources/population"
+	"lienthong/sources/procedures"
 	"lienthong/testenv"
 )
 
@@ -21,6 +30,10 @@ func TestLoadRejectsBadFlags(t *testing.T) {
 		{"zero_concurrency", []string{"-concurrency", "0"}, "between 1 and 10000"},
 		{"long_duration", []string{"-duration", "48h"}, "at most 1h0m0s"},
 		{"unknown_workload", []string{"-workload", "nope"}, `invalid -workload "nope"`},
+		{"mix_on_raw_case_context", []string{"-url", "http://127.0.0.1:1/raw/case-context"},
+			"serves only -workload case-context"},
+		{"case_context_on_raw_list", []string{"-url", "http://127.0.0.1:1/raw/dossier-list", "-workload", "case-context"},
+			"serves only -workload dossier-list"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,6 +79,60 @@ func TestLoadDrivesEveryWorkload(t *testing.T) {
 		if r.reported == 0 || r.statements == 0 {
 			t.Errorf("%s: no statement counts read from extensions.sources", w.workload.name)
 		}
+	}
+}
+
+func TestLoadDrivesRawBaselines(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	f := env.Fixture(t)
+	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
+	_, members := f.Household(3)
+	f.Dossier("1.001193", members[0], "2026-11-20", "processing")
+
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: testenv.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := loaders.Stores{
+		Population:  population.New(env.DBs.Population),
+		CivilStatus: civilstatus.New(env.DBs.CivilStatus),
+		Business:    business.New(env.DBs.Business),
+		Procedures:  procedures.New(env.DBs.Procedures),
+	}
+	log := slog.New(slog.DiscardHandler)
+	handler := withRawBaseline(env.Server.Config.Handler, stores, adminunits.MustLoad(),
+		&access{verifier: verifier, audit: env.Audit}, log)
+	server := httptest.NewServer(handler)
+	t.Cleanup(server.Close)
+	client := server.Client()
+	withBearer(client, testenv.CentralToken(t))
+
+	for path, name := range rawWorkloads {
+		t.Run(name, func(t *testing.T) {
+			flags := loadFlags{url: server.URL + path, concurrency: 2, duration: 300 * time.Millisecond,
+				workload: name, timeout: 5 * time.Second, seed: 1}
+			if err := flags.validate(); err != nil {
+				t.Fatal(err)
+			}
+			mix, err := flags.mix()
+			if err != nil {
+				t.Fatal(err)
+			}
+			codes, err := flags.dossierCodes(context.Background(), client, mix)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := drive(context.Background(), client, flags, mix, codes).byWorkload[name]
+			if r == nil || len(r.latencies) == 0 {
+				t.Fatal("no successful request")
+			}
+			if r.errors > 0 {
+				t.Errorf("%d errors, first %v", r.errors, r.firstError)
+			}
+			if r.reported == 0 || r.statements == 0 {
+				t.Error("no statement counts read from extensions.sources")
+			}
+		})
 	}
 }
 
