@@ -83,6 +83,7 @@ stop
 start 18192 --raw-baseline
 graphql=http://127.0.0.1:18192/graphql
 row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context "$concurrency"
+row "raw-SQL floor" http://127.0.0.1:18192/raw/dossier-list dossier-list "$concurrency"
 row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context 1
 echo "floor peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" >&2
 stop
