@@ -15,7 +15,8 @@ concurrency=${3:-8}
 
 export LIENTHONG_JWT_SECRET=benchmark-table-secret-of-32-bytes-or-more
 export LIENTHONG_AUDIT_KEY=${LIENTHONG_AUDIT_KEY:-script-audit-key-of-32-bytes-or-more}
-dir=$(mktemp -d)
+scratch=$(mktemp -d)
+dir=$scratch
 if [[ $data == postgres:* ]]; then
     base=postgres://postgres@127.0.0.1:5432/${data#postgres:}
     export LIENTHONG_POPULATION_DSN=${base}_population
@@ -41,12 +42,15 @@ stop() {
 }
 trap stop EXIT
 
-# start PORT FLAGS... serves the data set in the background.
+# start PORT FLAGS... serves the data set in the background. Each server
+# keeps its audit trail in a scratch file under this script's key, so a
+# trail that an earlier serve wrote into the data folder is left alone.
 start() {
     local port=$1
     shift
     ./lienthong serve --addr "127.0.0.1:$port" --data-dir "$dir" --demo-citizens 0 \
-        --sources-extension on --shutdown-delay 0 "$@" >/dev/null 2>&1 &
+        --audit-dsn "$scratch/audit-$port.db" --sources-extension on --shutdown-delay 0 \
+        "$@" >/dev/null 2>&1 &
     pid=$!
     for _ in $(seq 1 120); do
         curl -s -o /dev/null "127.0.0.1:$port/healthz" && return
@@ -56,21 +60,31 @@ start() {
     exit 1
 }
 
-# row MODE URL WORKLOAD CONCURRENCY prints one table row.
-row() {
-    local mode=$1 url=$2 workload=$3 c=$4
-    local load
-    load=$(uptime | sed 's/.*load average: \([0-9.]*\),.*/\1/')
-    ./lienthong load --url "$url" --workload "$workload" --concurrency "$c" \
-        --duration "$duration" --timeout 120s --token "$token" --graphql-url "$graphql" |
-        awk -v mode="$mode" -v c="$c" -v avg="$load" -v workload="$workload" '
-            $1 == workload {
-                printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", mode, $1, c, $3, $4, $6, $9, $10, avg
-            }'
+# cpu prints the user and system time of the server, in clock ticks.
+cpu() {
+    awk '{print $14 + $15}' "/proc/$pid/stat"
 }
 
-echo "| mode | workload | concurrency | req/s | p50 ms | p99 ms | statements/req | SQL ms/req | load avg |"
-echo "|---|---|---|---|---|---|---|---|---|"
+# row MODE URL WORKLOAD CONCURRENCY prints one table row. Server CPU is the
+# processor time the server spent per request, which depends less than
+# req/s on what else the machine runs.
+row() {
+    local mode=$1 url=$2 workload=$3 c=$4
+    local load before out
+    load=$(uptime | sed 's/.*load average: \([0-9.]*\),.*/\1/')
+    before=$(cpu)
+    out=$(./lienthong load --url "$url" --workload "$workload" --concurrency "$c" \
+        --duration "$duration" --timeout 120s --token "$token" --graphql-url "$graphql")
+    awk -v mode="$mode" -v c="$c" -v avg="$load" -v workload="$workload" \
+        -v ticks=$(($(cpu) - before)) -v hz="$(getconf CLK_TCK)" '
+        $1 == workload {
+            printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |\n",
+                mode, $1, c, $3, $4, $6, $9, $10, ticks * 1000 / hz / ($2 > 0 ? $2 : 1), avg
+        }' <<<"$out"
+}
+
+echo "| mode | workload | concurrency | req/s | p50 ms | p99 ms | statements/req | SQL ms/req | server CPU ms/req | load avg |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
 
 start 18191
 graphql=http://127.0.0.1:18191/graphql
