@@ -60,8 +60,8 @@ start() {
     exit 1
 }
 
-# cpu prints the user and system time of the server, in clock ticks.
-cpu() {
+# server_ticks prints the user and system time of the server, in clock ticks.
+server_ticks() {
     awk '{print $14 + $15}' "/proc/$pid/stat"
 }
 
@@ -72,11 +72,11 @@ row() {
     local mode=$1 url=$2 workload=$3 c=$4
     local load before out
     load=$(uptime | sed 's/.*load average: \([0-9.]*\),.*/\1/')
-    before=$(cpu)
+    before=$(server_ticks)
     out=$(./lienthong load --url "$url" --workload "$workload" --concurrency "$c" \
         --duration "$duration" --timeout 120s --token "$token" --graphql-url "$graphql")
     awk -v mode="$mode" -v c="$c" -v avg="$load" -v workload="$workload" \
-        -v ticks=$(($(cpu) - before)) -v hz="$(getconf CLK_TCK)" '
+        -v ticks=$(($(server_ticks) - before)) -v hz="$(getconf CLK_TCK)" '
         $1 == workload {
             printf "| %s | %s | %s | %s | %s | %s | %s | %s | %.1f | %s |\n",
                 mode, $1, c, $3, $4, $6, $9, $10, ticks * 1000 / hz / ($2 > 0 ? $2 : 1), avg
