@@ -60,6 +60,14 @@ start() {
     exit 1
 }
 
+# warm URL WORKLOAD runs the workload for a few seconds and prints nothing,
+# so the first row of a server does not pay for reading the data files into
+# the page cache.
+warm() {
+    ./lienthong load --url "$1" --workload "$2" --concurrency "$concurrency" \
+        --duration 5s --timeout 120s --token "$token" --graphql-url "$graphql" >/dev/null 2>&1
+}
+
 # server_ticks prints the user and system time of the server, in clock ticks.
 server_ticks() {
     awk '{print $14 + $15}' "/proc/$pid/stat"
@@ -88,6 +96,8 @@ echo "|---|---|---|---|---|---|---|---|---|---|"
 
 start 18191
 graphql=http://127.0.0.1:18191/graphql
+warm "$graphql" case-context
+warm "$graphql" dossier-list
 row gateway "$graphql" case-context "$concurrency"
 row gateway "$graphql" dossier-list "$concurrency"
 row gateway "$graphql" case-context 1
@@ -96,6 +106,8 @@ stop
 
 start 18192 --raw-baseline
 graphql=http://127.0.0.1:18192/graphql
+warm http://127.0.0.1:18192/raw/case-context case-context
+warm http://127.0.0.1:18192/raw/dossier-list dossier-list
 row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context "$concurrency"
 row "raw-SQL floor" http://127.0.0.1:18192/raw/dossier-list dossier-list "$concurrency"
 row "raw-SQL floor" http://127.0.0.1:18192/raw/case-context case-context 1
@@ -105,6 +117,8 @@ stop
 # shellcheck disable=SC2086
 start 18193 --no-batching $no_timeouts
 graphql=http://127.0.0.1:18193/graphql
+warm "$graphql" case-context
+warm "$graphql" dossier-list
 row "no loaders" "$graphql" case-context "$concurrency"
 row "no loaders" "$graphql" dossier-list "$concurrency"
 echo "no-loader peak RSS: $(awk '/VmHWM/ {print $2, $3}' /proc/$pid/status)" >&2
