@@ -225,11 +225,12 @@ func (s *Store) appendTx(ctx context.Context, entries []Entry) (Head, error) {
 // chain fills in Seq, PrevHash and Hash of entries so that they follow
 // head, and returns the new head, signed.
 func (s *Store) chain(entries []Entry, head Head) Head {
+	h := newHasher(s.key)
 	for i := range entries {
 		e := &entries[i]
 		e.Seq = head.Seq + 1
 		e.PrevHash = head.Hash
-		e.Hash = hashEntry(e, head.KeyedFrom, s.key)
+		e.Hash = h.hash(e, head.KeyedFrom)
 		head.Seq, head.Hash = e.Seq, e.Hash
 	}
 	head.MAC = head.sign(s.key)
