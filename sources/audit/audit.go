@@ -27,6 +27,8 @@ import (
 	"strconv"
 	"sync"
 
+	"github.com/jmoiron/sqlx"
+
 	"lienthong/sqldb"
 )
 
@@ -194,6 +196,9 @@ type Store struct {
 	// head is the chain head as of the writer's last commit, or nil when
 	// it must be read from the database. Only the writer goroutine uses it.
 	head *Head
+	// inserts holds the prepared SQLite INSERT statements by row count.
+	// Only the writer goroutine uses it, and closes them when it stops.
+	inserts map[int]*sqlx.Stmt
 }
 
 // New returns a Store over db, which must be migrated with Migrations, and
@@ -209,6 +214,7 @@ func New(db *sqldb.DB, key []byte) (*Store, error) {
 		requests: make(chan *appendRequest),
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
+		inserts:  map[int]*sqlx.Stmt{},
 	}
 	go s.write()
 	return s, nil
