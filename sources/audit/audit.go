@@ -23,7 +23,11 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"hash"
+	"strconv"
 	"sync"
+
+	"github.com/jmoiron/sqlx"
 
 	"lienthong/sqldb"
 )
@@ -59,15 +63,51 @@ type Entry struct {
 const MinKeyLen = 32
 
 // canonical returns the entry's canonical encoding: the JSON of every field
-// but Hash, in declaration order, so PrevHash included. encoding/json
-// writes struct fields in that order and escapes strings the same way on
-// every run, so the encoding is stable.
-func (e *Entry) canonical() []byte {
-	raw, err := json.Marshal(e)
-	if err != nil {
-		panic(fmt.Sprintf("audit: encode entry %d: %v", e.Seq, err)) // strings and ints always encode
+// but Hash, in declaration order, so PrevHash included, byte for byte as
+// encoding/json.Marshal writes it.
+func (e *Entry) canonical() []byte { return e.appendCanonical(nil) }
+
+// appendCanonical appends the entry's canonical encoding to dst. It writes
+// the JSON object itself rather than call json.Marshal, which costs a
+// reflection walk and an allocation per entry. A string with a byte outside
+// printable ASCII, a quote, a backslash, '<', '>' or '&' goes through
+// json.Marshal, so its escapes are exactly those of encoding/json.
+func (e *Entry) appendCanonical(dst []byte) []byte {
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendInt(dst, e.Seq, 10)
+	for _, field := range [...]struct{ name, value string }{
+		{`,"at":`, e.At},
+		{`,"officer_id":`, e.OfficerID},
+		{`,"role":`, e.Role},
+		{`,"unit":`, e.Unit},
+		{`,"province":`, e.Province},
+		{`,"citizen_id":`, e.CitizenID},
+		{`,"fields":`, e.Fields},
+		{`,"purpose":`, e.Purpose},
+		{`,"request_id":`, e.RequestID},
+		{`,"operation":`, e.Operation},
+		{`,"prev_hash":`, e.PrevHash},
+	} {
+		dst = append(dst, field.name...)
+		dst = appendJSONString(dst, field.value)
 	}
-	return raw
+	return append(dst, '}')
+}
+
+// appendJSONString appends s as a JSON string, as encoding/json writes it.
+func appendJSONString(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
+			raw, err := json.Marshal(s)
+			if err != nil {
+				panic(fmt.Sprintf("audit: encode string: %v", err)) // strings always encode
+			}
+			return append(dst, raw...)
+		}
+	}
+	dst = append(dst, '"')
+	dst = append(dst, s...)
+	return append(dst, '"')
 }
 
 // PlainHash returns the hex SHA-256 of the entry's canonical encoding, the
@@ -80,9 +120,38 @@ func (e *Entry) PlainHash() string {
 // KeyedHash returns the hex HMAC-SHA256 of the entry's canonical encoding
 // under key.
 func (e *Entry) KeyedHash(key []byte) string {
-	mac := hmac.New(sha256.New, key)
-	mac.Write(e.canonical())
-	return hex.EncodeToString(mac.Sum(nil))
+	return newHasher(key).keyed(e)
+}
+
+// hasher computes the keyed hashes of entries under one key. It keeps the
+// HMAC state, the encoding buffer and the digest from one entry to the
+// next, so a chain of entries costs no allocation per entry but the hex
+// string. A hasher is not safe for concurrent use.
+type hasher struct {
+	mac hash.Hash
+	buf []byte
+	sum []byte
+	hex [2 * sha256.Size]byte
+}
+
+func newHasher(key []byte) *hasher { return &hasher{mac: hmac.New(sha256.New, key)} }
+
+// keyed returns the hex HMAC-SHA256 of e's canonical encoding.
+func (h *hasher) keyed(e *Entry) string {
+	h.buf = e.appendCanonical(h.buf[:0])
+	h.mac.Reset()
+	h.mac.Write(h.buf)
+	h.sum = h.mac.Sum(h.sum[:0])
+	hex.Encode(h.hex[:], h.sum)
+	return string(h.hex[:])
+}
+
+// hash returns e's hash under the scheme of its seq.
+func (h *hasher) hash(e *Entry, keyedFrom int64) string {
+	if e.Seq < keyedFrom {
+		return e.PlainHash()
+	}
+	return h.keyed(e)
 }
 
 // Head is the audit_head row: the last entry of the chain, the first entry
@@ -111,14 +180,6 @@ func (h Head) signedBy(key []byte) bool {
 	return h.MAC != "" && hmacEqual(h.MAC, h.sign(key))
 }
 
-// hashEntry returns the entry's hash under the scheme of its seq.
-func hashEntry(e *Entry, keyedFrom int64, key []byte) string {
-	if e.Seq < keyedFrom {
-		return e.PlainHash()
-	}
-	return e.KeyedHash(key)
-}
-
 // Store appends to and reads the audit trail.
 type Store struct {
 	db  *sqldb.DB
@@ -135,6 +196,9 @@ type Store struct {
 	// head is the chain head as of the writer's last commit, or nil when
 	// it must be read from the database. Only the writer goroutine uses it.
 	head *Head
+	// inserts holds the prepared SQLite INSERT statements by row count.
+	// Only the writer goroutine uses it, and closes them when it stops.
+	inserts map[int]*sqlx.Stmt
 }
 
 // New returns a Store over db, which must be migrated with Migrations, and
@@ -150,6 +214,7 @@ func New(db *sqldb.DB, key []byte) (*Store, error) {
 		requests: make(chan *appendRequest),
 		quit:     make(chan struct{}),
 		stopped:  make(chan struct{}),
+		inserts:  map[int]*sqlx.Stmt{},
 	}
 	go s.write()
 	return s, nil

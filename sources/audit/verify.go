@@ -66,6 +66,7 @@ func (s *Store) VerifyHead(ctx context.Context) (Head, error) {
 				"hashes, or rewritten without the key", head.Seq)}
 	}
 
+	h := newHasher(s.key)
 	var prev Entry
 	for prev.Seq < head.Seq {
 		var page []Entry
@@ -76,7 +77,7 @@ func (s *Store) VerifyHead(ctx context.Context) (Head, error) {
 		}
 		for i := range page {
 			e := &page[i]
-			if err := s.checkEntry(e, &prev, head, headSigned); err != nil {
+			if err := s.checkEntry(h, e, &prev, head, headSigned); err != nil {
 				return head, err
 			}
 			prev = *e
@@ -107,8 +108,8 @@ func (s *Store) VerifyHead(ctx context.Context) (Head, error) {
 }
 
 // checkEntry checks that e follows prev and that its hash matches its
-// content under the scheme of its seq.
-func (s *Store) checkEntry(e, prev *Entry, head Head, headSigned bool) error {
+// content under the scheme of its seq. h hashes under the store's key.
+func (s *Store) checkEntry(h *hasher, e, prev *Entry, head Head, headSigned bool) error {
 	if e.Seq != prev.Seq+1 {
 		return &BrokenError{Seq: prev.Seq + 1, Reason: fmt.Sprintf("missing: the next entry stored is %d", e.Seq)}
 	}
@@ -122,7 +123,7 @@ func (s *Store) checkEntry(e, prev *Entry, head Head, headSigned bool) error {
 		}
 		return nil
 	}
-	if hmacEqual(e.KeyedHash(s.key), e.Hash) {
+	if hmacEqual(h.keyed(e), e.Hash) {
 		return nil
 	}
 	if e.Seq == head.KeyedFrom && head.MAC != "" && !headSigned {
