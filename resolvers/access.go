@@ -92,12 +92,17 @@ func (r *Resolver) guardPersonal(ctx context.Context, id, purpose string, fields
 // the record names (see personalParties) for the record's purpose. It then
 // resolves the field and records the read for every one of those citizens,
 // because a divorce date or a household's address is personal data of each
-// party. A dossier's fields follow the dossier's own scope instead.
+// party. The fields of a dossier and of its status history follow the
+// dossier's own scope instead.
 func (r *Resolver) Personal(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	field := fc.Object + "." + fc.Field.Name
-	if d, ok := obj.(*model.Dossier); ok {
-		return personalDossierField(ctx, d, field, fc.Field.Definition.Type.Name(), next)
+	switch o := obj.(type) {
+	case *model.Dossier:
+		return personalDossierField(ctx, o, field, fc.Field.Definition.Type.Name(), next)
+	case *model.DossierEvent:
+		// An officer's note on a dossier describes its applicant.
+		return personalDossierField(ctx, o.Dossier, field, fc.Field.Definition.Type.Name(), next)
 	}
 	ids, purpose, err := r.personalParties(ctx, obj)
 	if err != nil {
