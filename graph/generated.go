@@ -2869,7 +2869,12 @@ type Query {
   Citizens matching a filter, ordered by name. Give at least a name or a
   commune code, so that a list never spans the whole population. Null with
   FORBIDDEN for callers who may list no citizen; the rest of the response
-  still resolves.
+  still resolves. A commune officer's list holds only the citizens the
+  purpose lets them read: the applicant of an open dossier received by the
+  officer's commune, the members of the applicant's household and the
+  applicant's spouse. Without such a purpose the list is null with
+  FORBIDDEN, so that neither its nodes nor its totalCount tell whether a
+  named citizen exists.
   """
   citizens(
     "Which citizens to list."
