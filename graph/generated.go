@@ -2838,9 +2838,9 @@ Marks a field that holds personal data of the citizens a record names, such
 as the cause on a death registration or a household's address. The caller
 gets the value only when the access rule admits at least one of those
 citizens for the purpose of the path, and every read is audited for each of
-them. Others get null and a FORBIDDEN error at the field. A dossier's fields
-follow the dossier's own scope instead: the receiving unit, or the
-applicant for the citizen role.
+them. Others get null and a FORBIDDEN error at the field. The fields of a
+dossier and of its status history follow the dossier's own scope instead:
+the receiving unit, or the applicant for the citizen role.
 """
 directive @personal on FIELD_DEFINITION
 
@@ -2869,7 +2869,12 @@ type Query {
   Citizens matching a filter, ordered by name. Give at least a name or a
   commune code, so that a list never spans the whole population. Null with
   FORBIDDEN for callers who may list no citizen; the rest of the response
-  still resolves.
+  still resolves. A commune officer's list holds only the citizens the
+  purpose lets them read: the applicant of an open dossier received by the
+  officer's commune, the members of the applicant's household and the
+  applicant's spouse. Without such a purpose the list is null with
+  FORBIDDEN, so that neither its nodes nor its totalCount tell whether a
+  named citizen exists.
   """
   citizens(
     "Which citizens to list."
@@ -3337,8 +3342,8 @@ type Household {
 type HouseholdMember {
   "The member's personal identification number as the household register lists it; null with FORBIDDEN when the member is outside the caller's scope."
   citizenId: ID @personal
-  "The relation to the head of the household (quan hệ với chủ hộ)."
-  relationToHead: RelationToHead!
+  "The relation to the head of the household (quan hệ với chủ hộ); null with FORBIDDEN when the member is outside the caller's scope."
+  relationToHead: RelationToHead @personal
   "The member's citizen record, or null when the population database has none."
   citizen: Citizen
 }
@@ -3974,8 +3979,13 @@ type DossierEvent {
   status: DossierStatus!
   "When the status was entered."
   at: DateTime!
-  "The officer's note, if any."
-  note: String
+  """
+  The officer's note, if any, which may name or describe the applicant.
+  It follows the dossier's scope as ` + "`" + `Dossier.applicantName` + "`" + ` does: null with
+  FORBIDDEN when the dossier is outside the caller's scope, and audited as
+  a read of the applicant with the dossier as purpose.
+  """
+  note: String @personal
 }
 
 # ---------------------------------------------------------------------------
@@ -10423,7 +10433,20 @@ func (ec *executionContext) _DossierEvent_note(ctx context.Context, field graphq
 		func(ctx context.Context) (any, error) {
 			return obj.Note, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal *string
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
 			return ec.marshalOString2ᚖstring(ctx, selections, v)
 		},
@@ -11787,12 +11810,25 @@ func (ec *executionContext) _HouseholdMember_relationToHead(ctx context.Context,
 		func(ctx context.Context) (any, error) {
 			return obj.RelationToHead, nil
 		},
-		nil,
+		func(ctx context.Context, next graphql.Resolver) graphql.Resolver {
+			directive0 := next
+
+			directive1 := func(ctx context.Context) (any, error) {
+				if ec.Directives.Personal == nil {
+					var zeroVal model.RelationToHead
+					return zeroVal, errors.New("directive personal is not implemented")
+				}
+				return ec.Directives.Personal(ctx, obj, directive0)
+			}
+
+			next = directive1
+			return next
+		},
 		func(ctx context.Context, selections ast.SelectionSet, v model.RelationToHead) graphql.Marshaler {
-			return ec.marshalNRelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx, selections, v)
+			return ec.marshalORelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx, selections, v)
 		},
 		true,
-		true,
+		false,
 	)
 }
 func (ec *executionContext) fieldContext_HouseholdMember_relationToHead(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
@@ -18090,7 +18126,7 @@ func (ec *executionContext) _HouseholdMember(ctx context.Context, sel ast.Select
 			}
 		case "relationToHead":
 			out.Values[i] = ec._HouseholdMember_relationToHead(ctx, field, obj)
-			if out.Values[i] == graphql.Null {
+			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		case "citizen":
@@ -20311,16 +20347,6 @@ func (ec *executionContext) marshalNRegistrationKind2lienthongᚋgraphᚋmodel�
 	return v
 }
 
-func (ec *executionContext) unmarshalNRelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx context.Context, v any) (model.RelationToHead, error) {
-	var res model.RelationToHead
-	err := res.UnmarshalGQL(v)
-	return res, graphql.ErrorOnPath(ctx, err)
-}
-
-func (ec *executionContext) marshalNRelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx context.Context, sel ast.SelectionSet, v model.RelationToHead) graphql.Marshaler {
-	return v
-}
-
 func (ec *executionContext) marshalNResidence2ᚕᚖlienthongᚋgraphᚋmodelᚐResidenceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Residence) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -21111,6 +21137,16 @@ func (ec *executionContext) marshalOProvince2ᚖlienthongᚋsourcesᚋadminunits
 		return graphql.Null
 	}
 	return ec._Province(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalORelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx context.Context, v any) (model.RelationToHead, error) {
+	var res model.RelationToHead
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalORelationToHead2lienthongᚋgraphᚋmodelᚐRelationToHead(ctx context.Context, sel ast.SelectionSet, v model.RelationToHead) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalOReligion2ᚖlienthongᚋgraphᚋmodelᚐReligion(ctx context.Context, sel ast.SelectionSet, v *model.Religion) graphql.Marshaler {

@@ -14,6 +14,7 @@ import (
 	"lienthong/loaders"
 	"lienthong/sources/audit"
 	"lienthong/sources/civilstatus"
+	"lienthong/sources/population"
 	"lienthong/sources/procedures"
 	"lienthong/validate"
 )
@@ -92,12 +93,17 @@ func (r *Resolver) guardPersonal(ctx context.Context, id, purpose string, fields
 // the record names (see personalParties) for the record's purpose. It then
 // resolves the field and records the read for every one of those citizens,
 // because a divorce date or a household's address is personal data of each
-// party. A dossier's fields follow the dossier's own scope instead.
+// party. The fields of a dossier and of its status history follow the
+// dossier's own scope instead.
 func (r *Resolver) Personal(ctx context.Context, obj any, next graphql.Resolver) (any, error) {
 	fc := graphql.GetFieldContext(ctx)
 	field := fc.Object + "." + fc.Field.Name
-	if d, ok := obj.(*model.Dossier); ok {
-		return personalDossierField(ctx, d, field, fc.Field.Definition.Type.Name(), next)
+	switch o := obj.(type) {
+	case *model.Dossier:
+		return personalDossierField(ctx, o, field, fc.Field.Definition.Type.Name(), next)
+	case *model.DossierEvent:
+		// An officer's note on a dossier describes its applicant.
+		return personalDossierField(ctx, o.Dossier, field, fc.Field.Definition.Type.Name(), next)
 	}
 	ids, purpose, err := r.personalParties(ctx, obj)
 	if err != nil {
@@ -364,19 +370,9 @@ func (r *Resolver) checkPurpose(ctx context.Context, p *auth.Principal, m *model
 			"X-Purpose-Dossier header), the code of an open dossier received by unit %s whose applicant is this "+
 			"citizen, a member of their household or their spouse", p.Unit, p.Unit)
 	}
-	l := loaders.For(ctx)
-	d, err := l.Dossier.Load(ctx, purpose)()
+	d, err := openPurposeDossier(ctx, p, purpose)
 	if err != nil {
 		return err
-	}
-	if d == nil || !dossierInUnit(p, d) {
-		// One message for a missing dossier and another unit's, so that
-		// neither existence nor the receiving commune shows.
-		return forbidden("purpose dossier %q: no dossier with this code was received by unit %s; "+
-			"pass the code of an open dossier of unit %s", purpose, p.Unit, p.Unit)
-	}
-	if !openStatuses[d.Status] {
-		return forbidden("purpose dossier %s is %s, so it no longer allows reading personal data", d.Code, d.Status)
 	}
 	related, err := r.related(ctx, m, d.ApplicantID)
 	if err != nil || related {
@@ -384,6 +380,42 @@ func (r *Resolver) checkPurpose(ctx context.Context, p *auth.Principal, m *model
 	}
 	return forbidden("this citizen is not the applicant of purpose dossier %s, nor a member of the applicant's "+
 		"household, nor the applicant's spouse by a marriage not dissolved; pass the code of a dossier whose applicant is this citizen or a relative", d.Code)
+}
+
+// openPurposeDossier loads the dossier purpose names and checks that it
+// was received in the officer's unit and is still open, so that it allows
+// reading the applicant's relatives.
+func openPurposeDossier(ctx context.Context, p *auth.Principal, purpose string) (*procedures.Dossier, error) {
+	d, err := loaders.For(ctx).Dossier.Load(ctx, purpose)()
+	if err != nil {
+		return nil, err
+	}
+	if d == nil || !dossierInUnit(p, d) {
+		// One message for a missing dossier and another unit's, so that
+		// neither existence nor the receiving commune shows.
+		return nil, forbidden("purpose dossier %q: no dossier with this code was received by unit %s; "+
+			"pass the code of an open dossier of unit %s", purpose, p.Unit, p.Unit)
+	}
+	if !openStatuses[d.Status] {
+		return nil, forbidden("purpose dossier %s is %s, so it no longer allows reading personal data", d.Code, d.Status)
+	}
+	return d, nil
+}
+
+// purposeCitizens returns the citizens a commune officer may read for
+// purpose, for narrowing a citizen list to them, or the FORBIDDEN error of
+// a purpose that allows reading nobody.
+func (r *Resolver) purposeCitizens(ctx context.Context, p *auth.Principal, purpose string) (*population.CitizenSet, error) {
+	if purpose == "" {
+		return nil, forbidden("commune officer of unit %s lists citizens only for a purpose: pass purpose (argument "+
+			"or X-Purpose-Dossier header), the code of an open dossier received by unit %s, and the list holds its "+
+			"applicant, the members of the applicant's household and the applicant's spouse", p.Unit, p.Unit)
+	}
+	d, err := openPurposeDossier(ctx, p, purpose)
+	if err != nil {
+		return nil, err
+	}
+	return r.relativesOf(ctx, d.ApplicantID)
 }
 
 // dossierInUnit reports whether d was received in the officer's unit.
@@ -405,29 +437,40 @@ func (r *Resolver) related(ctx context.Context, m *model.Citizen, applicantID st
 	if m.ID == applicantID {
 		return true, nil
 	}
+	relatives, err := r.relativesOf(ctx, applicantID)
+	if err != nil {
+		return false, err
+	}
+	return relatives.Contains(m.ID, m.HouseholdCode), nil
+}
+
+// relativesOf returns the applicant, the citizens sharing the applicant's
+// household and the applicant's spouses by marriages not dissolved. An
+// applicant missing from the population database has no relatives.
+func (r *Resolver) relativesOf(ctx context.Context, applicantID string) (*population.CitizenSet, error) {
+	set := &population.CitizenSet{IDs: parties(applicantID)}
 	l := loaders.For(ctx)
 	applicant, err := l.Citizen.Load(ctx, applicantID)()
 	if err != nil || applicant == nil {
-		return false, err
+		return set, err
 	}
-	if applicant.HouseholdCode != nil && m.HouseholdCode != nil && *applicant.HouseholdCode == *m.HouseholdCode {
-		return true, nil
+	if applicant.HouseholdCode != nil {
+		set.HouseholdCode = *applicant.HouseholdCode
 	}
 	regs, err := l.Registrations.Load(ctx, applicantID)()
 	if err != nil {
-		return false, err
+		return nil, err
 	}
 	for _, reg := range regs {
 		if reg.Kind != "marriage" || reg.DissolvedOn != nil {
 			continue
 		}
 		for _, party := range reg.Parties {
-			if party.CitizenID == m.ID {
-				return true, nil
-			}
+			set.IDs = append(set.IDs, party.CitizenID)
 		}
 	}
-	return false, nil
+	set.IDs = parties(set.IDs...)
+	return set, nil
 }
 
 // mayReadHousehold applies the access rule to a household looked up by

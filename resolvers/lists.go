@@ -24,21 +24,37 @@ const citizenList = "citizens"
 // are one statement each; the count runs only when totalCount is selected.
 func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
 	// Cursors are sealed, so they reveal no name or id. The page's size,
-	// hasNextPage and totalCount still tell how many citizens match a name,
-	// so callers who may read no citizen get no list at all.
-	switch auth.From(ctx).Role {
+	// hasNextPage, totalCount and the number of FORBIDDEN nodes still tell
+	// how many citizens match a name, so callers who may read no citizen
+	// get no list at all, and a commune officer's list holds only the
+	// citizens the purpose allows.
+	var among *population.CitizenSet
+	switch p := auth.From(ctx); p.Role {
 	case auth.Anonymous:
 		return nil, errNoCredentials
 	case auth.Reporting:
 		return nil, forbidden("role reporting may read aggregates and non-personal data only, not citizen lists")
 	case auth.Citizen:
 		return nil, forbidden("the citizen role reads its own record with citizen(id), not citizen lists")
+	case auth.CommuneOfficer:
+		if purpose == "" {
+			purpose = auth.PurposeFrom(ctx)
+		}
+		var err error
+		if among, err = r.purposeCitizens(ctx, p, purpose); err != nil {
+			return nil, err
+		}
+	case auth.ProvinceOfficer:
+		// TODO: a province officer's list still spans every match, so its
+		// totalCount and FORBIDDEN nodes tell whether a named citizen lives
+		// outside the province. Narrowing it needs the province's residents
+		// and the applicants of its dossiers, who are in another source.
 	}
 	limit, err := paging.Limit(first, 20)
 	if err != nil {
 		return nil, err
 	}
-	var f population.CitizenFilter
+	f := population.CitizenFilter{Among: among}
 	if filter.Name != nil {
 		if err := checkSearchText("name", *filter.Name); err != nil {
 			return nil, err

@@ -364,7 +364,9 @@ func (r *dossierResolver) StatusHistory(ctx context.Context, obj *model.Dossier)
 	}
 	out := make([]*model.DossierEvent, len(rows))
 	for i, e := range rows {
-		out[i] = &model.DossierEvent{Status: enum[model.DossierStatus](e.Status), At: parseTime(e.At), Note: e.Note}
+		out[i] = &model.DossierEvent{
+			Status: enum[model.DossierStatus](e.Status), At: parseTime(e.At), Note: e.Note, Dossier: obj,
+		}
 	}
 	return out, nil
 }

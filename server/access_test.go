@@ -11,6 +11,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/server"
+	"lienthong/sqldb"
 	"lienthong/testenv"
 )
 
@@ -35,7 +36,12 @@ type accessWorld struct {
 }
 
 func newAccessWorld(t *testing.T) *accessWorld {
-	env, f := newEnvWithProcedures(t, testenv.SQLite)
+	return newAccessWorldOn(t, testenv.SQLite)
+}
+
+// newAccessWorldOn builds accessWorld with every source on engine.
+func newAccessWorldOn(t *testing.T, engine sqldb.Engine) *accessWorld {
+	env, f := newEnvWithProcedures(t, engine)
 	w := &accessWorld{env: env, fixture: f, names: map[string]string{}}
 	var members []string
 	w.household, members = f.Household(2)
@@ -186,10 +192,18 @@ var rootPaths = []struct {
 		[]any{"citizens", "edges", 0, "node"}},
 }
 
-// noLists are the callers who may read no citizen but their own, so they
-// get no citizen list at all: a list's size and totalCount tell how many
-// citizens match a name.
-var noLists = map[string]bool{"anonymous": true, "reporting": true, "citizen_applicant": true, "citizen_outsider": true}
+// noLists are the callers who get no citizen list at all, because a list's
+// size and totalCount tell how many citizens match a name: those who may
+// read no citizen but their own, and commune officers without an open
+// purpose dossier of their commune, who may read nobody.
+var noLists = map[string]bool{
+	"anonymous": true, "reporting": true, "citizen_applicant": true, "citizen_outsider": true,
+	"commune": true, "commune_closed": true, "commune_unknown": true, "other_commune": true,
+}
+
+// narrowedLists are the callers whose citizen list holds only the citizens
+// they may read: commune officers with an open purpose dossier.
+var narrowedLists = map[string]bool{"commune_header": true, "commune_argument": true}
 
 func TestAccessByRoleAndPath(t *testing.T) {
 	w := newAccessWorld(t)
@@ -204,12 +218,14 @@ func TestAccessByRoleAndPath(t *testing.T) {
 					q := strings.ReplaceAll(strings.ReplaceAll(p.query, "{T}", id), "{N}", w.names[id])
 					resp := c.query(t, w.env, q, map[string]any{"p": c.purpose})
 					path := p.path
-					if noLists[callerName] && p.name == "list" {
-						path = []any{"citizens"} // callers who may read no citizen get no list at all
-					}
-					if allowed[id] && !(noLists[callerName] && p.name == "list") {
+					switch {
+					case p.name == "list" && noLists[callerName]:
+						expectForbidden(t, resp, []any{"citizens"})
+					case p.name == "list" && narrowedLists[callerName] && !allowed[id]:
+						expectEmptyList(t, resp)
+					case allowed[id]:
 						expectCitizen(t, resp, path, id)
-					} else {
+					default:
 						expectForbidden(t, resp, path)
 					}
 				})
@@ -489,6 +505,22 @@ func expectCitizen(t *testing.T, resp *testenv.Response, path []any, id string) 
 	got := lookup(decodeAny(t, resp), append(append([]any{}, path...), "id"))
 	if got != id {
 		t.Errorf("%v.id = %v, want %s; data %s, errors %+v", path, got, id, resp.Data, resp.Errors)
+	}
+}
+
+// expectEmptyList checks that the citizen list has no edges and the
+// response no error.
+func expectEmptyList(t *testing.T, resp *testenv.Response) {
+	t.Helper()
+	if len(resp.Errors) != 0 {
+		t.Errorf("errors %+v, want none", resp.Errors)
+	}
+	edges, ok := lookup(decodeAny(t, resp), []any{"citizens", "edges"}).([]any)
+	if !ok {
+		t.Fatalf("citizens.edges is not a list; data %s", resp.Data)
+	}
+	if len(edges) != 0 {
+		t.Errorf("got %d edges, want none; data %s", len(edges), resp.Data)
 	}
 }
 

@@ -479,3 +479,64 @@ func TestAuditDownWithholdsRegistration(t *testing.T) {
 		t.Errorf("errors = %+v, want one SOURCE_UNAVAILABLE", resp.Errors)
 	}
 }
+
+func TestRelationAndNoteReadsAreAudited(t *testing.T) {
+	w := newAccessWorld(t)
+	w.fixture.HouseholdMember(w.household, w.outsider)
+	other := w.fixture.DossierIn("1.001193", w.applicant, "2026-06-01", "00008")
+	setDossierNotes(t, w, w.openDossier)
+	setDossierNotes(t, w, other)
+	callers := w.callers(t)
+	relations := `query($p: ID) { household(code: "` + w.household + `", purpose: $p) { members { relationToHead } } }`
+	notes := `{ dossier(code: "` + w.openDossier + `") { statusHistory { note } } }`
+	listNotes := `query($p: ID) { citizen(id: "` + w.applicant + `", purpose: $p) {
+		dossiers { edges { node { statusHistory { note } } } } } }`
+	tests := []struct {
+		name   string
+		caller string
+		query  string
+		want   map[string]string // fields by "citizen purpose"
+	}{
+		{
+			// The outsider's relation is withheld, so it is not logged.
+			"relations_with_purpose", "commune_argument", relations,
+			map[string]string{
+				w.applicant + " " + w.openDossier: "HouseholdMember.relationToHead",
+				w.member + " " + w.openDossier:    "HouseholdMember.relationToHead",
+			},
+		},
+		{
+			"relations_central", "central", relations,
+			map[string]string{
+				w.applicant + " ": "HouseholdMember.relationToHead",
+				w.member + " ":    "HouseholdMember.relationToHead",
+				w.outsider + " ":  "HouseholdMember.relationToHead",
+			},
+		},
+		{"relations_without_purpose", "commune", relations, map[string]string{}},
+		{
+			"note_own_unit", "commune", notes,
+			map[string]string{w.applicant + " " + w.openDossier: "DossierEvent.note"},
+		},
+		{
+			"note_central", "central", notes,
+			map[string]string{w.applicant + " " + w.openDossier: "DossierEvent.note"},
+		},
+		{
+			// The note of the dossier of 00008 is withheld and not logged.
+			"notes_in_list", "commune_argument", listNotes,
+			map[string]string{
+				w.applicant + " " + w.openDossier:   "DossierEvent.note,dossiers",
+				w.applicant + " " + w.closedDossier: "DossierEvent.note",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := len(auditEntries(t, w.env.Audit))
+			c := callers[tt.caller]
+			c.query(t, w.env, tt.query, map[string]any{"p": c.purpose})
+			expectEntries(t, newEntries(t, w.env.Audit, before), tt.want)
+		})
+	}
+}

@@ -73,8 +73,8 @@ func TestForbiddenErrorsNameNoWithheldCitizen(t *testing.T) {
 			withheld: w.applicant,
 		},
 		{
-			// A name search without purpose lists the matching citizens,
-			// each withheld by a FORBIDDEN error at its node.
+			// A name search without purpose gets one FORBIDDEN error for
+			// the whole list.
 			name:     "citizen_list_without_purpose",
 			caller:   "commune",
 			query:    `{ citizens(filter: {communeCode: "00004", name: "` + w.names[w.member] + `"}, first: 100) { edges { node { id } } } }`,

@@ -307,16 +307,15 @@ func TestHouseholdFollowsMembersRule(t *testing.T) {
 		},
 		{
 			// A citizen list reaches the household through each listed
-			// citizen. Officers who may not read the member get the list
-			// with FORBIDDEN at the node; callers who may read no citizen
-			// get no list.
+			// citizen. The province officer of 79 gets the list with
+			// FORBIDDEN at the node; callers who may read no citizen get
+			// no list.
 			name: "from_citizen_list",
 			query: `query($id: String!, $p: ID) { citizens(filter: {communeCode: "00004", name: $id}, purpose: $p) {
 				edges { node { household { address commune { code } } } } } }`,
 			id:   w.names[w.member],
 			gate: []any{"citizens"}, record: []any{"citizens", "edges", 0, "node", "household"}, fields: fields,
 			gateFor: map[string][]any{
-				"commune":    {"citizens", "edges", 0, "node"},
 				"province79": {"citizens", "edges", 0, "node"},
 			},
 			want: map[string]outcome{
@@ -374,4 +373,99 @@ func TestCitizenDossiersFollowDossierScope(t *testing.T) {
 	if d00008 == "" || d79 == "" {
 		t.Fatal("dossiers not planted")
 	}
+}
+
+func TestHouseholdMemberRelationFollowsMemberRule(t *testing.T) {
+	w := newAccessWorld(t)
+	// The register also lists the outsider, whose citizen record names no
+	// household. The officer's purpose covers the applicant's household
+	// members by their citizen records, so it does not cover the outsider.
+	w.fixture.HouseholdMember(w.household, w.outsider)
+	query := `query($id: ID!, $p: ID) { household(code: $id, purpose: $p) { members { citizenId relationToHead } } }`
+	row := func(i int) []any { return []any{"household", "members", i} }
+	gate := []any{"household"}
+	cases := []personalCase{
+		{
+			name: "head", query: query, id: w.household, gate: gate, record: row(0),
+			fields: []fieldCheck{field("citizenId", w.applicant), field("relationToHead", "HEAD")},
+			want: map[string]outcome{
+				"commune_argument": shown, "commune": denied, "province01": shown, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": shown, "citizen_outsider": hidden,
+			},
+		},
+		{
+			name: "member", query: query, id: w.household, gate: gate, record: row(1),
+			fields: []fieldCheck{field("citizenId", w.member), field("relationToHead", "CHILD")},
+			want: map[string]outcome{
+				"commune_argument": shown, "commune": denied, "province01": shown, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": hidden, "citizen_outsider": hidden,
+			},
+		},
+		{
+			name: "outside_purpose", query: query, id: w.household, gate: gate, record: row(2),
+			fields: []fieldCheck{field("citizenId", w.outsider), field("relationToHead", "CHILD")},
+			want: map[string]outcome{
+				"commune_argument": hidden, "commune": denied, "province01": hidden, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": hidden, "citizen_outsider": shown,
+			},
+		},
+	}
+	runPersonalCases(t, w, cases)
+}
+
+// setDossierNotes writes a note naming the applicant on every status
+// change of the dossier, and returns the note.
+func setDossierNotes(t *testing.T, w *accessWorld, code string) string {
+	t.Helper()
+	note := "Hướng dẫn ông Trần Văn Nộp Thử bổ sung giấy tờ"
+	db := w.env.DBs.Procedures
+	if _, err := db.X().Exec(db.X().Rebind(`UPDATE dossier_events SET note = ? WHERE dossier_code = ?`), note, code); err != nil {
+		t.Fatalf("set note of dossier %s: %v", code, err)
+	}
+	return note
+}
+
+func TestDossierNoteFollowsDossierScope(t *testing.T) {
+	w := newAccessWorld(t)
+	// The applicant's list, newest first, is open, d00008, closed.
+	d00008 := w.fixture.DossierIn("1.001193", w.applicant, "2026-06-01", "00008")
+	note := setDossierNotes(t, w, w.openDossier)
+	setDossierNotes(t, w, d00008)
+
+	byCode := `query($id: ID!) { dossier(code: $id) { statusHistory { status note } } }`
+	inList := `query($id: ID!, $p: ID) { citizen(id: $id, purpose: $p) { dossiers(first: 10) { edges { node {
+		code statusHistory { status note } } } } } }`
+	event := func(i int) []any { return []any{"citizen", "dossiers", "edges", i, "node", "statusHistory", 0} }
+	fields := []fieldCheck{field("status", "RECEIVED"), field("note", note)}
+	cases := []personalCase{
+		{
+			// The dossier is the purpose of its own note, so the officers
+			// of the receiving commune read it without a purpose argument.
+			name: "by_code", query: byCode, id: w.openDossier,
+			gate: []any{"dossier"}, record: []any{"dossier", "statusHistory", 0}, fields: fields,
+			want: map[string]outcome{
+				"commune_argument": shown, "commune": shown, "province01": shown, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": shown, "citizen_outsider": denied,
+			},
+		},
+		{
+			name: "own_unit_in_list", query: inList, id: w.applicant,
+			gate: []any{"citizen"}, record: event(0), fields: fields,
+			want: map[string]outcome{
+				"commune_argument": shown, "commune": denied, "province01": shown, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": shown, "citizen_outsider": denied,
+			},
+		},
+		{
+			// A dossier of another commune is no purpose for the officer
+			// of 00004, so its note is withheld while its status shows.
+			name: "other_commune_in_list", query: inList, id: w.applicant,
+			gate: []any{"citizen"}, record: event(1), fields: []fieldCheck{field("note", note)},
+			want: map[string]outcome{
+				"commune_argument": hidden, "commune": denied, "province01": shown, "province79": denied,
+				"central": shown, "reporting": denied, "citizen_applicant": shown, "citizen_outsider": denied,
+			},
+		},
+	}
+	runPersonalCases(t, w, cases)
 }

@@ -256,6 +256,15 @@ type Dossier struct {
 	ProvinceCode string
 }
 
+// DossierEvent is a change of a dossier's status. Dossier is the dossier it
+// belongs to, whose scope decides who may read the note.
+type DossierEvent struct {
+	Status  DossierStatus
+	At      time.Time
+	Note    *string
+	Dossier *Dossier
+}
+
 // Discrepancy is a record that disagrees with another source. The Citizen
 // field of the schema is resolved from CitizenID.
 type Discrepancy struct {

@@ -118,16 +118,6 @@ type DossierEdge struct {
 	Node *Dossier `json:"node"`
 }
 
-// A change of a dossier's status.
-type DossierEvent struct {
-	// The status entered.
-	Status DossierStatus `json:"status"`
-	// When the status was entered.
-	At time.Time `json:"at"`
-	// The officer's note, if any.
-	Note *string `json:"note,omitempty"`
-}
-
 // Which dossiers to list. Fields combine with AND.
 type DossierFilter struct {
 	// Only dossiers in this status.

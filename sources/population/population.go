@@ -9,6 +9,8 @@ package population
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"lienthong/sqldb"
 )
@@ -65,6 +67,23 @@ type CitizenFilter struct {
 	// its key equals it or starts with it followed by a space.
 	NameKey     string
 	CommuneCode string
+	// Among, when not nil, keeps only the citizens of the set.
+	Among *CitizenSet
+}
+
+// CitizenSet is a set of citizens: those whose id is one of IDs, and those
+// whose household code is HouseholdCode when it is not empty.
+type CitizenSet struct {
+	IDs           []string
+	HouseholdCode string
+}
+
+// Contains reports whether the citizen with id and householdCode is in s.
+func (s *CitizenSet) Contains(id string, householdCode *string) bool {
+	if s.HouseholdCode != "" && householdCode != nil && *householdCode == s.HouseholdCode {
+		return true
+	}
+	return slices.Contains(s.IDs, id)
 }
 
 // CitizenCursor is the position after which a page starts.
@@ -124,5 +143,31 @@ func citizenWhere(f CitizenFilter) (string, []any) {
 		where += ` AND r.commune_code = ?`
 		args = append(args, f.CommuneCode)
 	}
+	if f.Among != nil {
+		among, amongArgs := citizenSetWhere(f.Among)
+		where += ` AND ` + among
+		args = append(args, amongArgs...)
+	}
 	return where, args
+}
+
+// citizenSetWhere builds the condition that a citizen is in s. The set is
+// a handful of ids, so each gets its own placeholder on both engines.
+func citizenSetWhere(s *CitizenSet) (string, []any) {
+	var terms []string
+	var args []any
+	if len(s.IDs) > 0 {
+		terms = append(terms, `c.id IN (?`+strings.Repeat(`, ?`, len(s.IDs)-1)+`)`)
+		for _, id := range s.IDs {
+			args = append(args, id)
+		}
+	}
+	if s.HouseholdCode != "" {
+		terms = append(terms, `c.household_code = ?`)
+		args = append(args, s.HouseholdCode)
+	}
+	if len(terms) == 0 {
+		return `1 = 0`, nil
+	}
+	return `(` + strings.Join(terms, ` OR `) + `)`, args
 }
