@@ -55,7 +55,11 @@ func TestLoadDrivesEveryWorkload(t *testing.T) {
 	_, members := f.Household(3)
 	f.Dossier("1.001193", members[0], "2026-11-20", "processing")
 
-	flags := loadFlags{url: env.Server.URL + "/graphql", concurrency: 2, duration: 300 * time.Millisecond,
+	// The mix draws each request's workload at random, with 15% for the
+	// dossier list, and cancels the requests still running when the run
+	// ends. A run of a dozen requests can finish no dossier list, so the
+	// run lasts long enough for many of each workload, also under -race.
+	flags := loadFlags{url: env.Server.URL + "/graphql", concurrency: 2, duration: 3 * time.Second,
 		workload: "mix", timeout: 5 * time.Second, seed: 1}
 	client := env.Server.Client()
 	withBearer(client, testenv.CentralToken(t))
