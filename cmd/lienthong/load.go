@@ -54,7 +54,7 @@ func load(ctx context.Context, args []string) error {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed that picks dossier codes and names")
 	stringVar(fs, &f.token, "token", "",
 		"bearer token sent with every request, such as the output of lienthong token -role central-officer")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := f.validate(); err != nil {
