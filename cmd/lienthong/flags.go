@@ -44,7 +44,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 
 // explainValue wraps v so that an invalid value is rejected with the
 // parser's reason, such as `missing unit in duration "5"`, where the flag
-// package's own types say only "parse error".
+// package's own types return only "parse error".
 func explainValue(v flag.Value) flag.Value {
 	getter, ok := v.(flag.Getter)
 	if !ok {
