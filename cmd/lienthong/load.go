@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -15,6 +17,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"lienthong/baseline"
 )
@@ -54,7 +57,7 @@ func load(ctx context.Context, args []string) error {
 	fs.Uint64Var(&f.seed, "seed", 1, "random seed that picks dossier codes and names")
 	stringVar(fs, &f.token, "token", "",
 		"bearer token sent with every request, such as the output of lienthong token -role central-officer")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := f.validate(); err != nil {
@@ -80,12 +83,19 @@ func load(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "load: %d workers for %s against %s, workload %s, %d dossier codes\n",
-		f.concurrency, f.duration, f.url, f.workload, len(codes))
+	if err := f.check(ctx, client, mix, codes); err != nil {
+		return err
+	}
+	picked := ""
+	if codes != nil {
+		picked = fmt.Sprintf(", %d dossier codes", len(codes))
+	}
+	fmt.Fprintf(os.Stderr, "load: %d workers for %s against %s, workload %s%s\n",
+		f.concurrency, f.duration, f.url, f.workload, picked)
 
 	results := drive(ctx, client, f, mix, codes)
 	results.print(os.Stdout)
-	return nil
+	return results.failure(f.duration)
 }
 
 func (f *loadFlags) validate() error {
@@ -138,11 +148,19 @@ var rawWorkloads = map[string]string{
 }
 
 // checkRawWorkload rejects a -workload that the raw endpoint in -url does
-// not serve.
+// not serve. It drops a trailing slash from the path of a raw endpoint,
+// which the server would not route to that endpoint.
 func (f *loadFlags) checkRawWorkload() error {
 	u, _ := url.Parse(f.url)
-	want, ok := rawWorkloads[u.Path]
-	if !ok || f.workload == want {
+	want, ok := rawWorkloads[strings.TrimSuffix(u.Path, "/")]
+	if !ok {
+		return nil
+	}
+	if strings.HasSuffix(u.Path, "/") {
+		u.Path = strings.TrimSuffix(u.Path, "/")
+		f.url = u.String()
+	}
+	if f.workload == want {
 		return nil
 	}
 	return fmt.Errorf("invalid -workload %q for -url %s: that raw endpoint serves only -workload %s",
@@ -245,7 +263,7 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := client.Do(req)
 	if err != nil {
-		return err
+		return explainRequestError(err, client.Timeout)
 	}
 	defer resp.Body.Close()
 	var out struct {
@@ -259,6 +277,19 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 		return fmt.Errorf("server returned status %d with error %q", resp.StatusCode, out.Errors[0].Message)
 	}
 	return json.Unmarshal(out.Data, v)
+}
+
+// check sends one request of each workload in mix, so that a bad token, a
+// wrong path or a server that is down fails the run at once rather than
+// every request of it.
+func (f *loadFlags) check(ctx context.Context, client *http.Client, mix []weighted, codes []string) error {
+	worker := &loadWorker{client: client, url: f.url, codes: codes, rng: rand.New(rand.NewPCG(f.seed, 0))}
+	for _, w := range mix {
+		if s := worker.send(ctx, w.workload); s.err != nil {
+			return fmt.Errorf("check request of workload %s to %s failed: %w", w.workload.name, f.url, s.err)
+		}
+	}
+	return nil
 }
 
 // drive runs f.concurrency workers until f.duration has passed or ctx is
@@ -325,17 +356,31 @@ func (w *loadWorker) send(ctx context.Context, wl *workload) sample {
 	start := time.Now()
 	resp, err := w.client.Do(req)
 	if err != nil {
-		return sample{err: err, cancelled: ctx.Err() != nil}
+		return sample{err: explainRequestError(err, w.client.Timeout), cancelled: ctx.Err() != nil}
 	}
 	raw, err := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	s := sample{latency: time.Since(start)}
 	if err != nil {
-		s.err, s.cancelled = err, ctx.Err() != nil
+		s.err, s.cancelled = explainRequestError(err, w.client.Timeout), ctx.Err() != nil
 		return s
 	}
 	inspect(resp.StatusCode, raw, &s)
+	if s.err != nil && (resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusMethodNotAllowed) &&
+		strings.HasPrefix(req.URL.Path, "/raw/") {
+		s.err = fmt.Errorf("%w; the /raw/ endpoints exist only when the server runs with --raw-baseline", s.err)
+	}
 	return s
+}
+
+// explainRequestError names the -timeout flag in the error of a request
+// that timed out, so that the limit to raise is plain.
+func explainRequestError(err error, timeout time.Duration) error {
+	var netErr net.Error
+	if errors.As(err, &netErr) && netErr.Timeout() {
+		return fmt.Errorf("request timed out after -timeout %s: %w", timeout, err)
+	}
+	return err
 }
 
 // inspect reads the status, the first GraphQL error and the statement
@@ -350,21 +395,38 @@ func inspect(status int, raw []byte, s *sample) {
 			}
 		}
 	}
-	if err := json.Unmarshal(raw, &out); err != nil {
-		s.err = fmt.Errorf("server returned status %d with a body that is not JSON: %w", status, err)
-		return
-	}
+	decodeErr := json.Unmarshal(raw, &out)
 	for _, source := range out.Extensions.Sources {
 		s.statements += source.Statements
 		s.sqlMillis += source.DurationMs
 	}
 	s.reported = out.Extensions.Sources != nil
 	switch {
-	case len(out.Errors) > 0:
-		s.err = fmt.Errorf("server returned status %d with error %q", status, out.Errors[0].Message)
+	case decodeErr == nil && len(out.Errors) > 0:
+		s.err = fmt.Errorf("server returned status %d with error %q", status, excerpt(out.Errors[0].Message, maxExcerpt))
 	case status != http.StatusOK:
-		s.err = fmt.Errorf("server returned status %d", status)
+		s.err = fmt.Errorf("server returned status %d %s with body %q",
+			status, http.StatusText(status), excerpt(string(raw), maxExcerpt))
+	case decodeErr != nil:
+		s.err = fmt.Errorf("server returned status %d with a body that is not JSON: %w", status, decodeErr)
 	}
+}
+
+// maxExcerpt bounds the bytes of a response that an error message quotes.
+const maxExcerpt = 200
+
+// excerpt returns text without surrounding space, cut to at most limit
+// bytes at a character boundary.
+func excerpt(text string, limit int) string {
+	text = strings.TrimSpace(text)
+	if len(text) <= limit {
+		return text
+	}
+	cut := limit
+	for cut > 0 && !utf8.RuneStart(text[cut]) {
+		cut--
+	}
+	return text[:cut] + "..."
 }
 
 // withBearer makes client send token as a bearer credential on every

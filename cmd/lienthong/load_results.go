@@ -20,10 +20,12 @@ type loadResults struct {
 type workloadResults struct {
 	latencies []time.Duration
 	errors    int
-	// firstError is kept to show what went wrong.
-	firstError error
-	statements int
-	sqlMillis  float64
+	// firstError is kept to show what went wrong, and firstErrorAt is
+	// when it was recorded.
+	firstError   error
+	firstErrorAt time.Time
+	statements   int
+	sqlMillis    float64
 	// reported counts the responses that carried extensions.sources.
 	reported int
 }
@@ -48,7 +50,7 @@ func (r *loadResults) add(name string, s sample) {
 	if s.err != nil {
 		w.errors++
 		if w.firstError == nil {
-			w.firstError = s.err
+			w.firstError, w.firstErrorAt = s.err, time.Now()
 		}
 		return
 	}
@@ -68,8 +70,8 @@ func (r *loadResults) merge(other *loadResults) {
 		w := r.get(name)
 		w.latencies = append(w.latencies, o.latencies...)
 		w.errors += o.errors
-		if w.firstError == nil {
-			w.firstError = o.firstError
+		if o.firstError != nil && (w.firstError == nil || o.firstErrorAt.Before(w.firstErrorAt)) {
+			w.firstError, w.firstErrorAt = o.firstError, o.firstErrorAt
 		}
 		w.statements += o.statements
 		w.sqlMillis += o.sqlMillis
@@ -106,6 +108,29 @@ func (r *loadResults) print(out io.Writer) {
 			fmt.Fprintf(out, "first error of %s: %v\n", name, err)
 		}
 	}
+}
+
+// failure returns an error when the run completed no request within
+// duration or when any request failed, naming the first error recorded.
+func (r *loadResults) failure(duration time.Duration) error {
+	completed, failed := 0, 0
+	var first *workloadResults
+	for _, w := range r.byWorkload {
+		completed += len(w.latencies) + w.errors
+		failed += w.errors
+		if w.firstError != nil && (first == nil || w.firstErrorAt.Before(first.firstErrorAt)) {
+			first = w
+		}
+	}
+	switch {
+	case completed == 0:
+		return fmt.Errorf("no request completed within -duration %s: raise -duration, "+
+			"or check that the server responds within it", duration)
+	case failed > 0:
+		return fmt.Errorf("%d of %d requests failed; first error: %s",
+			failed, completed, excerpt(first.firstError.Error(), 2*maxExcerpt))
+	}
+	return nil
 }
 
 func (r *loadResults) printRow(out io.Writer, name string, w *workloadResults) {

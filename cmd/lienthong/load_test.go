@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,21 +96,7 @@ func TestLoadDrivesRawBaselines(t *testing.T) {
 	_, members := f.Household(3)
 	f.Dossier("1.001193", members[0], "2026-11-20", "processing")
 
-	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: testenv.Secret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	stores := loaders.Stores{
-		Population:  population.New(env.DBs.Population),
-		CivilStatus: civilstatus.New(env.DBs.CivilStatus),
-		Business:    business.New(env.DBs.Business),
-		Procedures:  procedures.New(env.DBs.Procedures),
-	}
-	log := slog.New(slog.DiscardHandler)
-	handler := withRawBaseline(env.Server.Config.Handler, stores, adminunits.MustLoad(),
-		&access{verifier: verifier, audit: env.Audit}, log)
-	server := httptest.NewServer(handler)
-	t.Cleanup(server.Close)
+	server := rawBaselineServer(t, env)
 	client := server.Client()
 	withBearer(client, testenv.CentralToken(t))
 
@@ -137,6 +126,148 @@ func TestLoadDrivesRawBaselines(t *testing.T) {
 				t.Error("no statement counts read from extensions.sources")
 			}
 		})
+	}
+}
+
+// rawBaselineServer starts the gateway of env with the raw endpoints of
+// serve --raw-baseline.
+func rawBaselineServer(t *testing.T, env *testenv.Env) *httptest.Server {
+	t.Helper()
+	verifier, err := auth.NewVerifier(auth.VerifierConfig{Secret: testenv.Secret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stores := loaders.Stores{
+		Population:  population.New(env.DBs.Population),
+		CivilStatus: civilstatus.New(env.DBs.CivilStatus),
+		Business:    business.New(env.DBs.Business),
+		Procedures:  procedures.New(env.DBs.Procedures),
+	}
+	log := slog.New(slog.DiscardHandler)
+	handler := withRawBaseline(env.Server.Config.Handler, stores, adminunits.MustLoad(),
+		&access{verifier: verifier, audit: env.Audit}, log)
+	server := httptest.NewServer(handler)
+	t.Cleanup(server.Close)
+	return server
+}
+
+// loadEnv starts the gateway with the raw endpoints on a data set of one
+// dossier.
+func loadEnv(t *testing.T) *httptest.Server {
+	t.Helper()
+	env := testenv.New(t, testenv.Options{})
+	f := env.Fixture(t)
+	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
+	_, members := f.Household(3)
+	f.Dossier("1.001193", members[0], "2026-11-20", "processing")
+	return rawBaselineServer(t, env)
+}
+
+func TestLoadFailsFastOnBadSetup(t *testing.T) {
+	server := loadEnv(t)
+	central := testenv.CentralToken(t)
+	commune := testenv.Token(t, auth.Principal{ID: "officer-1", Role: auth.CommuneOfficer, Unit: "00004"})
+	closed := httptest.NewServer(http.NotFoundHandler())
+	closed.Close()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"no_token", []string{"-url", server.URL + "/graphql", "-workload", "dossier-list"},
+			[]string{"check request of workload dossier-list", "requires credentials"}},
+		{"commune_officer_on_raw_list",
+			[]string{"-url", server.URL + "/raw/dossier-list", "-workload", "dossier-list", "-token", commune},
+			[]string{"status 403", "central officers only"}},
+		{"server_down", []string{"-url", closed.URL + "/graphql", "-workload", "citizen-search", "-token", central},
+			[]string{"connection refused"}},
+		{"wrong_path", []string{"-url", server.URL + "/nope", "-workload", "report", "-token", central},
+			[]string{"status 404 Not Found", `"404 page not found"`}},
+		{"timeout", []string{"-url", server.URL + "/graphql", "-workload", "dossier-list", "-token", central,
+			"-timeout", "1ns"}, []string{"timed out after -timeout 1ns"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			err := load(context.Background(), append(tt.args, "-concurrency", "1", "-duration", "1m"))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(err.Error(), want) {
+					t.Errorf("error %q does not contain %q", err, want)
+				}
+			}
+			if elapsed := time.Since(start); elapsed > 30*time.Second {
+				t.Errorf("failed after %s, not before the run", elapsed)
+			}
+		})
+	}
+}
+
+func TestLoadHintsAtRawBaseline(t *testing.T) {
+	env := testenv.New(t, testenv.Options{})
+	err := load(context.Background(), []string{"-url", env.Server.URL + "/raw/dossier-list",
+		"-workload", "dossier-list", "-token", testenv.CentralToken(t), "-duration", "1s"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"status 404", "--raw-baseline"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not contain %q", err, want)
+		}
+	}
+}
+
+func TestLoadAcceptsRawTrailingSlash(t *testing.T) {
+	server := loadEnv(t)
+	err := load(context.Background(), []string{"-url", server.URL + "/raw/case-context/",
+		"-workload", "case-context", "-token", testenv.CentralToken(t), "-concurrency", "1", "-duration", "200ms"})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestLoadFailsWithoutCompletedRequest(t *testing.T) {
+	server := loadEnv(t)
+	err := load(context.Background(), []string{"-url", server.URL + "/graphql", "-workload", "citizen-search",
+		"-token", testenv.CentralToken(t), "-duration", "1ns"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	if want := "no request completed within -duration 1ns"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+}
+
+// TestLoadFailsOnFailedRequests drives a server that serves the check
+// request and fails every later one.
+func TestLoadFailsOnFailedRequests(t *testing.T) {
+	var served atomic.Int64
+	long := strings.Repeat("x", 5000)
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if served.Add(1) == 1 {
+			w.Write([]byte(`{"data":{}}`))
+			return
+		}
+		http.Error(w, "database unavailable "+long, http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(server.Close)
+
+	err := load(context.Background(), []string{"-url", server.URL + "/graphql", "-workload", "citizen-search",
+		"-concurrency", "1", "-duration", "200ms"})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	failed := served.Load() - 1
+	if want := fmt.Sprintf("%d of %d requests failed", failed, failed); !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+	if want := "status 503 Service Unavailable"; !strings.Contains(err.Error(), want) {
+		t.Errorf("error %q does not contain %q", err, want)
+	}
+	if len(err.Error()) > 2*maxExcerpt+100 {
+		t.Errorf("error is %d bytes long, want it bounded", len(err.Error()))
 	}
 }
 

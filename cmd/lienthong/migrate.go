@@ -19,7 +19,7 @@ func migrate(ctx context.Context, args []string) error {
 	)
 	stores.register(fs)
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := stores.validate(); err != nil {

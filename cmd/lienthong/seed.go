@@ -27,7 +27,7 @@ func seed(ctx context.Context, args []string) error {
 	fs.Uint64Var(&seedValue, "seed", 1, "random seed; the same seed and sizes give the same records on any engine")
 	fs.StringVar(&asOf, "as-of", "2026-11-30", "the data's reference day (YYYY-MM-DD): dossiers span the two years before it")
 	fs.StringVar(&logFormat, "log-format", "text", "log format: text or json")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := stores.validate(); err != nil {

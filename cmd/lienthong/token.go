@@ -29,7 +29,7 @@ func token(_ context.Context, args []string) error {
 	fs.BoolVar(&sensitive, "sensitive", false, "grant reading fields marked @sensitive")
 	fs.DurationVar(&ttl, "ttl", 8*time.Hour, "how long the token stays valid")
 	stringVar(fs, &secret, "jwt-secret", "", "HMAC secret to sign with; empty uses the public demo secret")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 

@@ -26,7 +26,7 @@ func verifyAudit(ctx context.Context, args []string) error {
 	intVar(fs, &expectSeq, "expect-seq", 0,
 		"fail unless the trail has at least this many entries, such as the seq of the last \"audit chain head\" "+
 			"line in the gateway's log archive; 0 means no check")
-	if err := fs.Parse(args); err != nil {
+	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if expectSeq < 0 {
