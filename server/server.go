@@ -24,6 +24,7 @@ import (
 	"lienthong/apierr"
 	"lienthong/auth"
 	"lienthong/graph"
+	"lienthong/httpreq"
 	"lienthong/loaders"
 	"lienthong/metrics"
 	"lienthong/paging"
@@ -183,7 +184,7 @@ func New(cfg Config) http.Handler {
 func withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, _ := sqldb.WithStats(r.Context())
-		ctx = withRequestID(ctx, r.Header.Get("X-Request-Id"))
+		ctx = httpreq.WithID(ctx, r.Header.Get("X-Request-Id"))
 		w.Header().Set("X-Request-Id", RequestID(ctx))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
