@@ -34,7 +34,16 @@ func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server
 	f := env.Fixture(t)
 	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
 	f.Procedure("1.000894", "Thủ tục đăng ký kết hôn")
+	raw := httptest.NewServer(rawHandler(t, env, slog.New(slog.DiscardHandler)))
+	t.Cleanup(raw.Close)
+	return env, f, raw
+}
 
+// rawHandler returns the raw CaseContext handler over the databases and
+// audit trail of env, behind auth.Middleware as serve wires it, logging to
+// log.
+func rawHandler(t *testing.T, env *testenv.Env, log *slog.Logger) http.Handler {
+	t.Helper()
 	c := &baseline.CaseContext{
 		Stores: loaders.Stores{
 			Population:  population.New(env.DBs.Population),
@@ -50,10 +59,7 @@ func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	raw := httptest.NewServer(auth.Middleware(verifier, log, baseline.Handler(c, log)))
-	t.Cleanup(raw.Close)
-	return env, f, raw
+	return auth.Middleware(verifier, log, baseline.Handler(c, log))
 }
 
 // plantCase plants an open dossier whose applicant heads a household of

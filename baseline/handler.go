@@ -39,11 +39,12 @@ type responseErr struct {
 // maxBodyBytes bounds a request body, as the gateway's default does.
 const maxBodyBytes = 1 << 20
 
-// handler is what Handler and ListHandler share: the request id, the
-// checks of role and method, and the rate-limited log of rejections.
+// handler is the part of Handler and ListHandler that they share: the
+// request id, the checks of role and method, and the rate-limited log of
+// rejections.
 type handler struct {
 	log *slog.Logger
-	// rejections logs refused roles at most about once a second after a
+	// rejections logs rejected roles at most about once a second after a
 	// burst of 10, so that unauthenticated load cannot flood the log.
 	rejections *ratelog.Logger
 	// name names the query in messages.
@@ -113,15 +114,6 @@ func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 // DossierListPath is the URL path of ListHandler on the serve command's
 // listener.
 const DossierListPath = "/raw/dossier-list"
-
-// dossierListRequest is the body ListHandler reads: the body of a GraphQL
-// request for the dossier list, whose query it ignores. First stays raw so
-// that an invalid value can be quoted back.
-type dossierListRequest struct {
-	Variables struct {
-		First json.RawMessage `json:"first"`
-	} `json:"variables"`
-}
 
 // dossierListUsage is the body ListHandler expects, for error messages.
 const dossierListUsage = `send {"variables":{"first":50}}`
@@ -214,7 +206,8 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error, args
 
 // cancelledByClient reports whether the request's context ended because
 // the client went away. The raw handlers set no deadline of their own, so
-// any cancellation of the request's context comes from the server.
+// the request's context is cancelled only by the http.Server, when the
+// client's connection closes.
 func cancelledByClient(ctx context.Context) bool {
 	return errors.Is(ctx.Err(), context.Canceled)
 }
