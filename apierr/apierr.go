@@ -29,6 +29,10 @@ const (
 	// UnsupportedMediaType marks a POST whose Content-Type is not
 	// application/json.
 	UnsupportedMediaType Code = "UNSUPPORTED_MEDIA_TYPE"
+	// Cancelled marks an error caused by the client cancelling its
+	// request. The client never reads it, but metrics count it apart from
+	// internal errors.
+	Cancelled Code = "CANCELLED"
 )
 
 // Error is an error whose message is safe to show to the caller.

@@ -5,9 +5,8 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
-	"sync/atomic"
 
-	"golang.org/x/time/rate"
+	"lienthong/ratelog"
 )
 
 // Middleware identifies the caller of each request from its Authorization
@@ -18,11 +17,13 @@ import (
 // UNAUTHENTICATED, so a client never mistakes an expired token for a lack
 // of data.
 func Middleware(v *Verifier, log *slog.Logger, next http.Handler) http.Handler {
-	rejections := &rejectionLog{log: log, limit: rate.NewLimiter(rate.Limit(1), 10)}
+	// Rejections are logged at most about once a second after a burst of
+	// 10, so a client retrying a bad token cannot flood the log.
+	rejections := ratelog.New(log, 1, 10)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := v.identify(r)
 		if err != nil {
-			rejections.warn(r, err)
+			rejections.Log(r.Context(), slog.LevelWarn, "rejected credentials", "err", err, "remote", r.RemoteAddr)
 			writeUnauthenticated(w, err.Error())
 			return
 		}
@@ -32,24 +33,6 @@ func Middleware(v *Verifier, log *slog.Logger, next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
-}
-
-// rejectionLog logs rejected credentials at most about once a second after
-// a burst of 10, counting the rejections it left out, so a client retrying
-// a bad token cannot flood the log.
-type rejectionLog struct {
-	log        *slog.Logger
-	limit      *rate.Limiter
-	suppressed atomic.Int64
-}
-
-func (l *rejectionLog) warn(r *http.Request, err error) {
-	if !l.limit.Allow() {
-		l.suppressed.Add(1)
-		return
-	}
-	l.log.WarnContext(r.Context(), "rejected credentials", "err", err, "remote", r.RemoteAddr,
-		"suppressed_since_last", l.suppressed.Swap(0))
 }
 
 func (v *Verifier) identify(r *http.Request) (*Principal, error) {

@@ -2,7 +2,6 @@ package baseline
 
 import (
 	"context"
-	"crypto/rand"
 	"time"
 
 	"lienthong/auth"
@@ -84,11 +83,3 @@ func (t trail) append(ctx context.Context, p *auth.Principal, requestID string, 
 // Operation is the operation name the audit trail records for a read
 // through Handler.
 const Operation = "CaseContext (raw baseline)"
-
-// requestID returns the request's X-Request-Id, or a new random id.
-func requestID(header string) string {
-	if header != "" && len(header) <= 128 {
-		return header
-	}
-	return rand.Text()
-}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -33,7 +34,16 @@ func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server
 	f := env.Fixture(t)
 	f.Procedure("1.001193", "Thủ tục đăng ký khai sinh")
 	f.Procedure("1.000894", "Thủ tục đăng ký kết hôn")
+	raw := httptest.NewServer(rawHandler(t, env, slog.New(slog.DiscardHandler)))
+	t.Cleanup(raw.Close)
+	return env, f, raw
+}
 
+// rawHandler returns the raw CaseContext handler over the databases and
+// audit trail of env, behind auth.Middleware as serve wires it, logging to
+// log.
+func rawHandler(t *testing.T, env *testenv.Env, log *slog.Logger) http.Handler {
+	t.Helper()
 	c := &baseline.CaseContext{
 		Stores: loaders.Stores{
 			Population:  population.New(env.DBs.Population),
@@ -49,10 +59,7 @@ func newBaseline(t *testing.T) (*testenv.Env, *testenv.Fixture, *httptest.Server
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	raw := httptest.NewServer(auth.Middleware(verifier, log, baseline.Handler(c, log)))
-	t.Cleanup(raw.Close)
-	return env, f, raw
+	return auth.Middleware(verifier, log, baseline.Handler(c, log))
 }
 
 // plantCase plants an open dossier whose applicant heads a household of
@@ -161,14 +168,38 @@ func TestRawCaseContextMatchesGateway(t *testing.T) {
 
 func TestRawCaseContextRejectsBadInput(t *testing.T) {
 	_, _, raw := newBaseline(t)
+	const usage = `send {"variables":{"code":"DOSSIER-CODE"}}`
 	tests := []struct {
 		name, body string
-		want       string
+		want       []string
+		// absent are texts the message must not contain, such as Go type
+		// names.
+		absent []string
 	}{
-		{"not_json", `{"variables":`, "invalid request body"},
-		{"missing_code", `{"variables":{}}`, "missing variables.code"},
-		{"code_not_string", `{"variables":{"code":5}}`, "invalid request body"},
-		{"malformed_code", `{"variables":{"code":"a b"}}`, `"a b"`},
+		{"empty_body", ``, []string{"request body is empty", usage}, []string{"EOF"}},
+		{"blank_body", " \n ", []string{"request body is empty"}, nil},
+		{"not_json", `{"variables":`, []string{"ends after 13 bytes, before the JSON value is complete", usage}, nil},
+		{"syntax_error", `{"variables":{"code":x}}`, []string{"invalid JSON in request body at byte offset 21", usage}, nil},
+		{"not_utf8", "{\"variables\":{\"code\":\"\xff\"}}", []string{"not valid UTF-8", "byte offset 22"}, nil},
+		{"trailing_text", `{"variables":{"code":"A"}} xyz`,
+			[]string{"unexpected data after the JSON object at byte offset 27", usage}, nil},
+		{"trailing_object", `{"variables":{"code":"A"}}{}`, []string{"unexpected data after the JSON object"}, nil},
+		{"body_array", `[{"variables":{"code":"A"}}]`,
+			[]string{`invalid request body: expected a JSON object, got an array [{"variables"`, usage},
+			[]string{"Go value", "baseline."}},
+		{"variables_string", `{"variables":"code"}`,
+			[]string{`invalid "variables": expected a JSON object, got a string "code"`, usage}, []string{"struct"}},
+		{"missing_code", `{"variables":{}}`, []string{"missing variables.code", usage}, nil},
+		{"null_code", `{"variables":{"code":null}}`, []string{"missing variables.code"}, nil},
+		{"code_not_string", `{"variables":{"code":5}}`,
+			[]string{"invalid variables.code: expected a string, got a number 5", usage}, []string{"Go value"}},
+		{"code_array", `{"variables":{"code":["A"]}}`,
+			[]string{`invalid variables.code: expected a string, got an array ["A"]`}, []string{"struct {"}},
+		{"malformed_code", `{"variables":{"code":"a b"}}`, []string{`invalid dossier code "a b"`}, nil},
+		{"long_code", `{"variables":{"code":"` + strings.Repeat("A", 100_000) + `"}}`,
+			[]string{`invalid dossier code "` + strings.Repeat("A", 64) + `"… (100000 characters)`}, nil},
+		{"unknown_variable", `{"variables":{"code":"A","after":"x"}}`,
+			[]string{`unknown variable "after": this endpoint accepts only variables.code`, usage}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,8 +210,19 @@ func TestRawCaseContextRejectsBadInput(t *testing.T) {
 			if len(got.Errors) != 1 {
 				t.Fatalf("errors = %+v, want one", got.Errors)
 			}
-			if !bytes.Contains([]byte(got.Errors[0].Message), []byte(tt.want)) {
-				t.Errorf("message %q does not contain %q", got.Errors[0].Message, tt.want)
+			msg := got.Errors[0].Message
+			for _, want := range tt.want {
+				if !strings.Contains(msg, want) {
+					t.Errorf("message %.300q does not contain %q", msg, want)
+				}
+			}
+			for _, absent := range tt.absent {
+				if strings.Contains(msg, absent) {
+					t.Errorf("message %.300q contains %q", msg, absent)
+				}
+			}
+			if len(msg) > 300 {
+				t.Errorf("message is %d bytes long, want at most 300", len(msg))
 			}
 		})
 	}

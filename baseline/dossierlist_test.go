@@ -163,18 +163,32 @@ func cmpLines(want, got []string) string {
 func TestRawDossierListRejectsBadInput(t *testing.T) {
 	env, url := newListFloor(t, testenv.SQLite)
 	token := testenv.CentralToken(t)
+	const usage = `send {"variables":{"first":50}}`
 	tests := []struct {
 		name, body string
-		want       string
+		code       string
+		want       []string
 	}{
-		{"not_json", `{"variables":`, "invalid request body"},
-		{"first_zero", `{"variables":{"first":0}}`, "invalid first 0: must be between 1 and 100"},
-		{"first_negative", `{"variables":{"first":-3}}`, "invalid first -3"},
-		{"first_too_large", `{"variables":{"first":101}}`, "invalid first 101"},
-		{"first_beyond_int", `{"variables":{"first":4294967296}}`, "invalid variables.first 4294967296"},
-		{"first_fraction", `{"variables":{"first":2.5}}`, "invalid variables.first 2.5"},
-		{"first_string", `{"variables":{"first":"50"}}`, `invalid variables.first "50"`},
-		{"variables_not_object", `{"variables":[50]}`, "invalid request body"},
+		{"not_json", `{"variables":`, "BAD_REQUEST", []string{"ends after 13 bytes", usage}},
+		{"first_zero", `{"variables":{"first":0}}`, "INVALID_ARGUMENT",
+			[]string{"invalid variables.first 0: must be an integer between 1 and 100", usage}},
+		{"first_negative", `{"variables":{"first":-3}}`, "INVALID_ARGUMENT", []string{"invalid variables.first -3:"}},
+		{"first_too_large", `{"variables":{"first":101}}`, "INVALID_ARGUMENT", []string{"invalid variables.first 101:"}},
+		{"first_beyond_int", `{"variables":{"first":4294967296}}`, "INVALID_ARGUMENT",
+			[]string{"invalid variables.first 4294967296:"}},
+		{"first_fraction", `{"variables":{"first":2.5}}`, "INVALID_ARGUMENT", []string{"invalid variables.first 2.5:"}},
+		{"first_string", `{"variables":{"first":"50"}}`, "INVALID_ARGUMENT",
+			[]string{`invalid variables.first "50": must be an integer between 1 and 100`}},
+		{"first_long", `{"variables":{"first":"` + strings.Repeat("9", 100_000) + `"}}`, "INVALID_ARGUMENT",
+			[]string{`invalid variables.first "` + strings.Repeat("9", 63) + `… (100002 characters)`}},
+		{"variables_not_object", `{"variables":[50]}`, "BAD_REQUEST",
+			[]string{`invalid "variables": expected a JSON object, got an array [50]`, usage}},
+		{"unknown_after", `{"variables":{"first":5,"after":"x"}}`, "INVALID_ARGUMENT",
+			[]string{`unknown variable "after": this endpoint accepts only variables.first`, usage}},
+		{"unknown_two", `{"variables":{"filter":{},"after":"x"}}`, "INVALID_ARGUMENT",
+			[]string{`unknown variables "after", "filter"`}},
+		{"trailing_object", `{"variables":{"first":5}}{}`, "BAD_REQUEST",
+			[]string{"unexpected data after the JSON object at byte offset 25"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -186,11 +200,16 @@ func TestRawDossierListRejectsBadInput(t *testing.T) {
 			if len(got.Errors) != 1 {
 				t.Fatalf("errors = %+v, want one", got.Errors)
 			}
-			if !strings.Contains(got.Errors[0].Message, tt.want) {
-				t.Errorf("message %q does not contain %q", got.Errors[0].Message, tt.want)
+			for _, want := range tt.want {
+				if !strings.Contains(got.Errors[0].Message, want) {
+					t.Errorf("message %.300q does not contain %q", got.Errors[0].Message, want)
+				}
 			}
-			if code := got.Errors[0].Extensions["code"]; code != "INVALID_ARGUMENT" {
-				t.Errorf("code = %v, want INVALID_ARGUMENT", code)
+			if len(got.Errors[0].Message) > 300 {
+				t.Errorf("message is %d bytes long, want at most 300", len(got.Errors[0].Message))
+			}
+			if code := got.Errors[0].Extensions["code"]; code != tt.code {
+				t.Errorf("code = %v, want %s", code, tt.code)
 			}
 			if n := auditCount(t, env.Audit) - before; n != 0 {
 				t.Errorf("wrote %d audit entries for a rejected request", n)

@@ -7,10 +7,13 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"lienthong/apierr"
 	"lienthong/auth"
+	"lienthong/httpreq"
 	"lienthong/paging"
+	"lienthong/ratelog"
 	"lienthong/sources/audit"
 	"lienthong/sqldb"
 	"lienthong/validate"
@@ -18,14 +21,6 @@ import (
 
 // Path is the URL path of Handler on the serve command's listener.
 const Path = "/raw/case-context"
-
-// caseContextRequest is the body Handler reads: the body of a GraphQL
-// request for the CaseContext operation, whose query it ignores.
-type caseContextRequest struct {
-	Variables struct {
-		Code *string `json:"code"`
-	} `json:"variables"`
-}
 
 // caseContextUsage is the body Handler expects, for error messages.
 const caseContextUsage = `send {"variables":{"code":"DOSSIER-CODE"}}`
@@ -44,6 +39,48 @@ type responseErr struct {
 // maxBodyBytes bounds a request body, as the gateway's default does.
 const maxBodyBytes = 1 << 20
 
+// handler is the part of Handler and ListHandler that they share: the
+// request id, the checks of role and method, and the rate-limited log of
+// rejections.
+type handler struct {
+	log *slog.Logger
+	// rejections logs rejected roles at most about once a second after a
+	// burst of 10, so that unauthenticated load cannot flood the log.
+	rejections *ratelog.Logger
+	// name names the query in messages.
+	name string
+}
+
+func newHandler(log *slog.Logger, name string) *handler {
+	return &handler{log: log, rejections: ratelog.New(log, 1, 10), name: name}
+}
+
+// serve gives the request an id, sets it as X-Request-Id on the response,
+// whatever its status, and calls serve with the request's variables when
+// the caller and the body pass the checks. The variables are those in
+// accepted only.
+func (h *handler) serve(usage string, accepted []string,
+	serve func(http.ResponseWriter, *http.Request, map[string]json.RawMessage)) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(httpreq.WithID(r.Context(), r.Header.Get("X-Request-Id")))
+		w.Header().Set("X-Request-Id", httpreq.ID(r.Context()))
+		if !h.admit(w, r) {
+			return
+		}
+		body, bodyErr := httpreq.ReadBody(r, maxBodyBytes)
+		if bodyErr != nil {
+			writeErrorLimit(w, bodyErr.Status, bodyErr.Code, bodyErr.Message, bodyErr.Limit)
+			return
+		}
+		vars, err := variables(body, usage, accepted...)
+		if err != nil {
+			writeError(w, http.StatusBadRequest, apierr.CodeOf(err), messageOf(err))
+			return
+		}
+		serve(w, r, vars)
+	})
+}
+
 // Handler serves the CaseContext data of the dossier in variables.code on
 // POST, as {"data": ...} with the statements of each source in
 // extensions.sources, like the gateway's response. It serves central
@@ -52,47 +89,31 @@ const maxBodyBytes = 1 << 20
 // response is written; when that fails, the data is withheld.
 func Handler(c *CaseContext, log *slog.Logger) http.Handler {
 	t := trail{store: c.Audit, now: c.Now, operation: Operation}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !admit(w, r, log, "CaseContext") {
-			return
-		}
-		var req caseContextRequest
-		if !decodeBody(w, r, &req, caseContextUsage) {
-			return
-		}
-		if req.Variables.Code == nil {
-			writeError(w, http.StatusBadRequest, apierr.InvalidArgument, "missing variables.code: "+caseContextUsage)
-			return
-		}
-		code := *req.Variables.Code
-		if err := validate.DossierCode(code); err != nil {
-			writeError(w, http.StatusBadRequest, apierr.InvalidArgument, messageOf(err))
-			return
-		}
+	h := newHandler(log, "CaseContext")
+	return h.serve(caseContextUsage, []string{"code"},
+		func(w http.ResponseWriter, r *http.Request, vars map[string]json.RawMessage) {
+			code, err := stringVariable(vars, "code", caseContextUsage)
+			if err == nil {
+				err = validate.DossierCode(code)
+			}
+			if err != nil {
+				writeError(w, http.StatusBadRequest, apierr.InvalidArgument, messageOf(err))
+				return
+			}
 
-		ctx, stats := sqldb.WithStats(r.Context())
-		data, err := c.Data(ctx, code)
-		if err != nil {
-			log.ErrorContext(ctx, "raw case context failed", "err", err, "dossier", code)
-			writeError(w, http.StatusInternalServerError, apierr.Internal, "internal error")
-			return
-		}
-		deliver(ctx, w, r, log, t, stats, data, data.reads())
-	})
+			ctx, stats := sqldb.WithStats(r.Context())
+			data, err := c.Data(ctx, code)
+			if err != nil {
+				h.failed(w, r, err, "dossier", code)
+				return
+			}
+			h.deliver(ctx, w, r, t, stats, data, data.reads())
+		})
 }
 
 // DossierListPath is the URL path of ListHandler on the serve command's
 // listener.
 const DossierListPath = "/raw/dossier-list"
-
-// dossierListRequest is the body ListHandler reads: the body of a GraphQL
-// request for the dossier list, whose query it ignores. First stays raw so
-// that an invalid value can be quoted back.
-type dossierListRequest struct {
-	Variables struct {
-		First json.RawMessage `json:"first"`
-	} `json:"variables"`
-}
 
 // dossierListUsage is the body ListHandler expects, for error messages.
 const dossierListUsage = `send {"variables":{"first":50}}`
@@ -103,105 +124,112 @@ const dossierListUsage = `send {"variables":{"first":50}}`
 // appends every read to l.Audit before the response is written.
 func ListHandler(l *DossierList, log *slog.Logger) http.Handler {
 	t := trail{store: l.Audit, now: l.Now, operation: DossierListOperation}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !admit(w, r, log, "dossier list") {
-			return
-		}
-		var req dossierListRequest
-		if !decodeBody(w, r, &req, dossierListUsage) {
-			return
-		}
-		first, err := pageSize(req.Variables.First)
-		if err != nil {
-			writeError(w, http.StatusBadRequest, apierr.InvalidArgument, messageOf(err))
-			return
-		}
+	h := newHandler(log, "dossier list")
+	return h.serve(dossierListUsage, []string{"first"},
+		func(w http.ResponseWriter, r *http.Request, vars map[string]json.RawMessage) {
+			first, err := pageSize(vars["first"])
+			if err != nil {
+				writeError(w, http.StatusBadRequest, apierr.InvalidArgument, messageOf(err))
+				return
+			}
 
-		ctx, stats := sqldb.WithStats(r.Context())
-		data, err := l.Data(ctx, first)
-		if err != nil {
-			log.ErrorContext(ctx, "raw dossier list failed", "err", err, "first", first)
-			writeError(w, http.StatusInternalServerError, apierr.Internal, "internal error")
-			return
-		}
-		deliver(ctx, w, r, log, t, stats, data, data.reads)
-	})
+			ctx, stats := sqldb.WithStats(r.Context())
+			data, err := l.Data(ctx, first)
+			if err != nil {
+				h.failed(w, r, err, "first", first)
+				return
+			}
+			h.deliver(ctx, w, r, t, stats, data, data.reads)
+		})
 }
 
 // pageSize checks variables.first as the gateway checks the first:
 // argument of dossiers. Null or absent means defaultListSize, and any other
-// value must be a GraphQL Int (32 bits) from 1 to paging.MaxFirst.
+// value must be an integer from 1 to paging.MaxFirst. The message names
+// the value as sent, cut to apierr.MaxEcho characters.
 func pageSize(raw json.RawMessage) (int, error) {
-	if len(raw) == 0 || string(raw) == "null" {
+	if len(raw) == 0 || kindOf(raw) == "null" {
 		return defaultListSize, nil
 	}
-	var first int32
-	if err := json.Unmarshal(raw, &first); err != nil {
-		value := string(raw)
-		if len(value) > 40 {
-			value = value[:40] + "..."
-		}
+	n, err := strconv.Atoi(string(raw))
+	if err != nil || n < 1 || n > paging.MaxFirst {
 		return 0, apierr.Invalid("invalid variables.first %s: must be an integer between 1 and %d; %s",
-			value, paging.MaxFirst, dossierListUsage)
+			apierr.Excerpt(string(raw)), paging.MaxFirst, dossierListUsage)
 	}
-	n := int(first)
-	return paging.Limit(&n, defaultListSize)
+	return n, nil
 }
 
 // admit lets central officers' POST requests through and writes an error
 // response to every other request. The raw handlers apply no purpose
-// rule, so they serve central officers only. Messages name the query as
-// name.
-func admit(w http.ResponseWriter, r *http.Request, log *slog.Logger, name string) bool {
-	p := auth.From(r.Context())
+// rule, so they serve central officers only.
+func (h *handler) admit(w http.ResponseWriter, r *http.Request) bool {
+	ctx := r.Context()
+	p := auth.From(ctx)
 	switch p.Role {
 	case auth.CentralOfficer:
 	case auth.Anonymous:
-		log.InfoContext(r.Context(), "raw "+name+" rejected", "role", p.Role, "remote", r.RemoteAddr)
+		h.rejections.Log(ctx, slog.LevelInfo, "raw "+h.name+" rejected", "role", p.Role,
+			"remote", r.RemoteAddr, "request_id", httpreq.ID(ctx))
 		writeError(w, http.StatusUnauthorized, apierr.Unauthenticated,
 			"missing credentials: send a central officer's token as Authorization: Bearer TOKEN")
 		return false
 	default:
-		log.InfoContext(r.Context(), "raw "+name+" rejected", "role", p.Role, "officer", p.ID, "remote", r.RemoteAddr)
+		h.rejections.Log(ctx, slog.LevelInfo, "raw "+h.name+" rejected", "role", p.Role, "officer", p.ID,
+			"remote", r.RemoteAddr, "request_id", httpreq.ID(ctx))
 		writeError(w, http.StatusForbidden, apierr.Forbidden,
-			fmt.Sprintf("the raw %s baseline serves central officers only, not role %s", name, p.Role))
+			fmt.Sprintf("the raw %s baseline serves central officers only, not role %s", h.name, p.Role))
 		return false
 	}
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
-		writeError(w, http.StatusMethodNotAllowed, apierr.InvalidArgument,
-			fmt.Sprintf("method %s not allowed: use POST", r.Method))
+		writeError(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed,
+			fmt.Sprintf("method %s not allowed: use POST", apierr.Quote(r.Method)))
 		return false
 	}
 	return true
 }
 
-// decodeBody reads the JSON request body into req, or writes a 400
-// response whose message ends with usage, the body expected.
-func decodeBody(w http.ResponseWriter, r *http.Request, req any, usage string) bool {
-	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBodyBytes))
-	if err := dec.Decode(req); err != nil {
-		writeError(w, http.StatusBadRequest, apierr.InvalidArgument,
-			fmt.Sprintf("invalid request body: %v; %s", err, usage))
-		return false
+// failed logs err, the failure to gather the response's data, and writes
+// an internal error. A request the client cancelled logs one Info line,
+// because the client has gone and nothing failed on the server's side.
+func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error, args ...any) {
+	ctx := r.Context()
+	args = append(args, "request_id", httpreq.ID(ctx))
+	if cancelledByClient(ctx) {
+		h.log.InfoContext(ctx, "raw "+h.name+" cancelled by the client", args...)
+	} else {
+		h.log.ErrorContext(ctx, "raw "+h.name+" failed", append(args, "err", err)...)
 	}
-	return true
+	writeError(w, http.StatusInternalServerError, apierr.Internal,
+		"internal error (request id "+httpreq.ID(ctx)+")")
+}
+
+// cancelledByClient reports whether the request's context ended because
+// the client went away. The raw handlers set no deadline of their own, so
+// the request's context is cancelled only by the http.Server, when the
+// client's connection closes.
+func cancelledByClient(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
 }
 
 // deliver appends reads to the audit trail and then writes data with the
 // statements counted in stats. When the append fails, it withholds the
 // data, as the gateway does.
-func deliver(ctx context.Context, w http.ResponseWriter, r *http.Request, log *slog.Logger,
+func (h *handler) deliver(ctx context.Context, w http.ResponseWriter, r *http.Request,
 	t trail, stats *sqldb.Stats, data any, reads []audit.Read) {
-	id := requestID(r.Header.Get("X-Request-Id"))
-	if err := t.append(ctx, auth.From(r.Context()), id, reads); err != nil {
-		log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
-			"request_id", id, "operation", t.operation)
+	id := httpreq.ID(ctx)
+	if err := t.append(ctx, auth.From(ctx), id, reads); err != nil {
+		if cancelledByClient(ctx) {
+			h.log.InfoContext(ctx, "raw "+h.name+" cancelled by the client; personal data withheld",
+				"request_id", id, "operation", t.operation)
+		} else {
+			h.log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
+				"request_id", id, "operation", t.operation)
+		}
 		writeError(w, http.StatusServiceUnavailable, apierr.SourceUnavailable,
 			"personal data withheld: the audit trail could not record this request's reads; retry later (request id "+id+")")
 		return
 	}
-	w.Header().Set("X-Request-Id", id)
 	writeJSON(w, http.StatusOK, response{
 		Data:       data,
 		Extensions: map[string]any{"sources": stats.Snapshot()},
@@ -217,9 +245,17 @@ func messageOf(err error) string {
 }
 
 func writeError(w http.ResponseWriter, status int, code apierr.Code, message string) {
-	writeJSON(w, status, response{Errors: []responseErr{{
-		Message: message, Extensions: map[string]string{"code": string(code)},
-	}}})
+	writeErrorLimit(w, status, code, message, "")
+}
+
+// writeErrorLimit writes an error response whose extensions.limit names
+// the limit a request exceeded, when limit is not empty.
+func writeErrorLimit(w http.ResponseWriter, status int, code apierr.Code, message, limit string) {
+	extensions := map[string]string{"code": string(code)}
+	if limit != "" {
+		extensions["limit"] = limit
+	}
+	writeJSON(w, status, response{Errors: []responseErr{{Message: message, Extensions: extensions}}})
 }
 
 func writeJSON(w http.ResponseWriter, status int, body any) {

@@ -393,8 +393,8 @@ func openPurposeDossier(ctx context.Context, p *auth.Principal, purpose string) 
 	if d == nil || !dossierInUnit(p, d) {
 		// One message for a missing dossier and another unit's, so that
 		// neither existence nor the receiving commune shows.
-		return nil, forbidden("purpose dossier %q: no dossier with this code was received by unit %s; "+
-			"pass the code of an open dossier of unit %s", purpose, p.Unit, p.Unit)
+		return nil, forbidden("purpose dossier %s: no dossier with this code was received by unit %s; "+
+			"pass the code of an open dossier of unit %s", apierr.Quote(purpose), p.Unit, p.Unit)
 	}
 	if !openStatuses[d.Status] {
 		return nil, forbidden("purpose dossier %s is %s, so it no longer allows reading personal data", d.Code, d.Status)

@@ -68,7 +68,7 @@ func (r *Resolver) auditPage(ctx context.Context, f audit.Filter, first *int, af
 			return nil, err
 		}
 		if before, err = strconv.ParseInt(parts[0], 10, 64); err != nil || before < 1 {
-			return nil, apierr.Invalid("invalid cursor %q: not an audit cursor", *after)
+			return nil, apierr.Invalid("invalid cursor %s: not an audit cursor", apierr.Quote(*after))
 		}
 	}
 	rows, err := r.Audit.List(ctx, f, before, limit+1)

@@ -210,7 +210,7 @@ func decodeScanCursor(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(parts[1])
 	if parts[0] != "scan" || err != nil || n < 1 {
-		return 0, apierr.Invalid("invalid cursor %q: it belongs to another list", s)
+		return 0, apierr.Invalid("invalid cursor %s: it belongs to another list", apierr.Quote(s))
 	}
 	return n, nil
 }

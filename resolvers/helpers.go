@@ -173,5 +173,5 @@ func decodeDossierCursor(s string) (*procedures.DossierCursor, error) {
 // invalidCursor is the error for a cursor that decodes but whose sort key
 // no list of this kind produces.
 func invalidCursor(cursor string) error {
-	return apierr.Invalid("invalid cursor %q: take it from pageInfo.endCursor of the same list", cursor)
+	return apierr.Invalid("invalid cursor %s: take it from pageInfo.endCursor of the same list", apierr.Quote(cursor))
 }

@@ -237,7 +237,7 @@ const maxSearchRunes = 200
 // invalid UTF-8 or text longer than maxSearchRunes.
 func checkSearchText(field, text string) error {
 	if !utf8.ValidString(text) {
-		return apierr.Invalid("invalid %s %q: not valid UTF-8", field, text)
+		return apierr.Invalid("invalid %s %s: not valid UTF-8", field, apierr.Quote(text))
 	}
 	if n := utf8.RuneCountInString(text); n > maxSearchRunes {
 		return apierr.Invalid("invalid %s: %d characters, at most %d", field, n, maxSearchRunes)

@@ -70,8 +70,12 @@ func (a auditExtension) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	entries := a.entries(ctx, reads)
 	if err := a.store.Append(ctx, entries); err != nil {
-		a.log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
-			"request_id", RequestID(ctx), "entries", len(entries))
+		if cancelledByClient(ctx) {
+			logCancelled(ctx, a.log, "personal_data", "withheld", "entries", len(entries))
+		} else {
+			a.log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
+				"request_id", RequestID(ctx), "entries", len(entries))
+		}
 		return &graphql.Response{Errors: gqlerror.List{{
 			Message: "personal data withheld: the audit trail could not record this request's reads; " +
 				"retry later (request id " + RequestID(ctx) + ")",

@@ -17,6 +17,7 @@ import (
 	"lienthong/apierr"
 	"lienthong/graph"
 	"lienthong/graph/model"
+	"lienthong/httpreq"
 	"lienthong/paging"
 )
 
@@ -215,25 +216,18 @@ func setComplexity(c *graph.ComplexityRoot) {
 }
 
 // limitBody reads the request body up to the limit, so that the transport
-// never sees a partial body, and rejects larger bodies with 413 and
-// batched JSON arrays of operations with 400.
+// never sees a partial body. It rejects larger bodies with 413, bodies
+// that outlast the server's read timeout with 408, and batched JSON
+// arrays of operations with 400.
 func limitBody(log *slog.Logger, maxBytes int64, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > maxBytes {
-			writeRequestError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
-				"request body of %d bytes exceeds the limit of %d bytes", r.ContentLength, maxBytes))
-			return
-		}
-		body, err := io.ReadAll(io.LimitReader(r.Body, maxBytes+1))
-		r.Body.Close()
-		if err != nil {
-			writeRequestError(log, w, r, http.StatusBadRequest, requestError(apierr.BadRequest,
-				"read request body: %v", err))
-			return
-		}
-		if int64(len(body)) > maxBytes {
-			writeRequestError(log, w, r, http.StatusRequestEntityTooLarge, limitError("max-body-bytes",
-				"request body exceeds the limit of %d bytes", maxBytes))
+		body, bodyErr := httpreq.ReadBody(r, maxBytes)
+		if bodyErr != nil {
+			err := requestError(bodyErr.Code, "%s", bodyErr.Message)
+			if bodyErr.Limit != "" {
+				err.Extensions["limit"] = bodyErr.Limit
+			}
+			writeRequestError(log, w, r, bodyErr.Status, err)
 			return
 		}
 		if trimmed := bytes.TrimLeft(body, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '[' {

@@ -24,6 +24,7 @@ import (
 	"lienthong/apierr"
 	"lienthong/auth"
 	"lienthong/graph"
+	"lienthong/httpreq"
 	"lienthong/loaders"
 	"lienthong/metrics"
 	"lienthong/paging"
@@ -179,11 +180,13 @@ func New(cfg Config) http.Handler {
 	return withTracing(handler)
 }
 
-// withRequest gives each request an id and a statement counter.
+// withRequest gives each request an id, a statement counter and a record
+// of whether its cancellation has been logged.
 func withRequest(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, _ := sqldb.WithStats(r.Context())
-		ctx = withRequestID(ctx, r.Header.Get("X-Request-Id"))
+		ctx = httpreq.WithID(ctx, r.Header.Get("X-Request-Id"))
+		ctx = withCancelNotice(ctx)
 		w.Header().Set("X-Request-Id", RequestID(ctx))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
@@ -290,6 +293,12 @@ func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 		case strings.HasSuffix(err.Error(), errIntrospectionDisabled):
 			gqlErr.Message = "introspection is disabled on this gateway; the schema is at /schema.graphql"
 			setCode(gqlErr, string(apierr.Forbidden))
+		case cancelledByClient(ctx):
+			// Every pending resolver fails once the client has gone; one
+			// line for the request is enough.
+			logCancelled(ctx, log, "path", gqlErr.Path.String())
+			gqlErr.Message = "request cancelled by the client"
+			setCode(gqlErr, string(apierr.Cancelled))
 		default:
 			log.ErrorContext(ctx, "resolver failed", "err", redactedError(err), "request_id", RequestID(ctx),
 				"path", gqlErr.Path.String())

@@ -24,7 +24,7 @@ func check(re *regexp.Regexp, what, rule, value string) error {
 	if re.MatchString(value) {
 		return nil
 	}
-	return apierr.Invalid("invalid %s %q: %s", what, value, rule)
+	return apierr.Invalid("invalid %s %s: %s", what, apierr.Quote(value), rule)
 }
 
 // PersonalID checks a 12-digit personal identification number.

@@ -1,0 +1,105 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"lienthong/server"
+	"lienthong/testenv"
+)
+
+// syncBuffer collects log output written by concurrent requests.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestCancelledRequestLogsOnce(t *testing.T) {
+	var logs syncBuffer
+	// PostgreSQL, because a table lock there blocks readers, so the
+	// client is gone while the statements wait.
+	env := testenv.New(t, testenv.Options{
+		Engine:   testenv.Postgres,
+		Dispatch: testDispatch,
+		Configure: func(cfg *server.Config) {
+			cfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+		},
+	})
+	f := env.Fixture(t)
+	var ids []string
+	for range 4 {
+		ids = append(ids, f.Citizen(testenv.Person{FullName: "Nguyễn Văn An"}))
+	}
+	query := `query($a: ID!, $b: ID!, $c: ID!, $d: ID!) {
+  a: citizen(id: $a) { fullName household { code } }
+  b: citizen(id: $b) { fullName household { code } }
+  c: citizen(id: $c) { fullName }
+  d: citizen(id: $d) { fullName }
+}`
+	body, _ := json.Marshal(map[string]any{"query": query,
+		"variables": map[string]any{"a": ids[0], "b": ids[1], "c": ids[2], "d": ids[3]}})
+
+	lock, err := env.DBs.Population.X().BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.Exec("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, env.Server.URL+"/graphql", bytes.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+testenv.CentralToken(t))
+	if resp, err := http.DefaultClient.Do(req); err == nil {
+		got, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		t.Fatalf("the request finished with status %d before the client cancelled it: %s", resp.StatusCode, got)
+	}
+	// Close waits for the handler to return.
+	env.Server.Close()
+	lock.Rollback()
+
+	var lines []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		if line != "" && !strings.Contains(line, "circuit breaker") {
+			lines = append(lines, line)
+		}
+	}
+	if len(lines) != 1 {
+		t.Fatalf("a cancelled request logged %d lines, want 1:\n%s", len(lines), strings.Join(lines, "\n"))
+	}
+	for _, line := range lines {
+		if !strings.Contains(line, "level=INFO") {
+			t.Errorf("line %q is not at INFO", line)
+		}
+		if !strings.Contains(line, "request cancelled by the client") {
+			t.Errorf("line %q does not say the client cancelled", line)
+		}
+	}
+}
