@@ -55,14 +55,16 @@ func newHandler(log *slog.Logger, name string) *handler {
 	return &handler{log: log, rejections: ratelog.New(log, 1, 10), name: name}
 }
 
-// serve gives the request an id, sets it as X-Request-Id on the response,
-// whatever its status, and calls serve with the request's variables when
-// the caller and the body pass the checks. The variables are those in
-// accepted only.
+// serve gives the request an id unless httpreq.WithIDHeader has, sets it
+// as X-Request-Id on the response whatever its status, and calls serve
+// with the request's variables when the caller and the body pass the
+// checks. The variables are those in accepted only.
 func (h *handler) serve(usage string, accepted []string,
 	serve func(http.ResponseWriter, *http.Request, map[string]json.RawMessage)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		r = r.WithContext(httpreq.WithID(r.Context(), r.Header.Get("X-Request-Id")))
+		if httpreq.ID(r.Context()) == "" {
+			r = r.WithContext(httpreq.WithID(r.Context(), r.Header.Get("X-Request-Id")))
+		}
 		w.Header().Set("X-Request-Id", httpreq.ID(r.Context()))
 		if !h.admit(w, r) {
 			return

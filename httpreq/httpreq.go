@@ -114,3 +114,15 @@ func readTimeout(r *http.Request) time.Duration {
 	}
 	return srv.ReadTimeout
 }
+
+// WithIDHeader gives each request an id, as WithID does from its
+// X-Request-Id header, and sets the id as X-Request-Id on the response
+// before next runs, so answers written by middleware that rejects the
+// request carry it too.
+func WithIDHeader(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r = r.WithContext(WithID(r.Context(), r.Header.Get("X-Request-Id")))
+		w.Header().Set("X-Request-Id", ID(r.Context()))
+		next.ServeHTTP(w, r)
+	})
+}

@@ -11,6 +11,7 @@ import (
 
 	"lienthong/auth"
 	"lienthong/baseline"
+	"lienthong/httpreq"
 	"lienthong/loaders"
 	"lienthong/sources/adminunits"
 )
@@ -22,9 +23,9 @@ import (
 func withRawBaseline(api http.Handler, stores loaders.Stores, units *adminunits.Units, access *access, log *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	caseContext := &baseline.CaseContext{Stores: stores, Units: units, Now: time.Now, Audit: access.audit}
-	mux.Handle(baseline.Path, auth.Middleware(access.verifier, log, baseline.Handler(caseContext, log)))
+	mux.Handle(baseline.Path, httpreq.WithIDHeader(auth.Middleware(access.verifier, log, baseline.Handler(caseContext, log))))
 	list := &baseline.DossierList{Stores: stores, Now: time.Now, Audit: access.audit}
-	mux.Handle(baseline.DossierListPath, auth.Middleware(access.verifier, log, baseline.ListHandler(list, log)))
+	mux.Handle(baseline.DossierListPath, httpreq.WithIDHeader(auth.Middleware(access.verifier, log, baseline.ListHandler(list, log))))
 	mux.Handle("/", api)
 	return mux
 }

@@ -294,3 +294,25 @@ func TestPercentileNearestRank(t *testing.T) {
 		t.Errorf("p50 of nothing = %d, want 0", got)
 	}
 }
+
+func TestRawEndpointsRejectBadTokensWithRequestID(t *testing.T) {
+	server := loadEnv(t)
+	for _, path := range []string{"/raw/case-context", "/raw/dossier-list"} {
+		req, err := http.NewRequest(http.MethodPost, server.URL+path, strings.NewReader(`{"variables":{}}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer not-a-token")
+		resp, err := server.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: status %d, want 401", path, resp.StatusCode)
+		}
+		if resp.Header.Get("X-Request-Id") == "" {
+			t.Errorf("%s: 401 without X-Request-Id", path)
+		}
+	}
+}
