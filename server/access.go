@@ -2,6 +2,8 @@ package server
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -49,6 +51,8 @@ type auditExtension struct {
 	units *adminunits.Units
 	log   *slog.Logger
 	now   func() time.Time
+	// timeout is the request time limit, which messages name.
+	timeout time.Duration
 }
 
 var _ interface {
@@ -70,9 +74,20 @@ func (a auditExtension) InterceptResponse(ctx context.Context, next graphql.Resp
 	}
 	entries := a.entries(ctx, reads)
 	if err := a.store.Append(ctx, entries); err != nil {
-		if cancelledByClient(ctx) {
+		switch {
+		case cancelledByClient(ctx):
 			logCancelled(ctx, a.log, "personal_data", "withheld", "entries", len(entries))
-		} else {
+		case errors.Is(ctx.Err(), context.DeadlineExceeded):
+			// The request's own time limit ended it, so the trail is not at
+			// fault and the caller should hear about the limit.
+			a.log.WarnContext(ctx, "request timed out before its reads were audited; personal data withheld",
+				"timeout", a.timeout, "request_id", RequestID(ctx), "entries", len(entries))
+			return &graphql.Response{Errors: gqlerror.List{{
+				Message: fmt.Sprintf("request timed out: it ran longer than the limit of %s, so its reads "+
+					"were not audited and its personal data is withheld; select fewer records or retry", a.timeout),
+				Extensions: map[string]any{"code": string(apierr.LimitExceeded), "limit": "request-timeout"},
+			}}}
+		default:
 			a.log.ErrorContext(ctx, "audit write failed; personal data withheld", "err", err,
 				"request_id", RequestID(ctx), "entries", len(entries))
 		}

@@ -103,3 +103,46 @@ func TestCancelledRequestLogsOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTimedOutRequestNamesTheLimit(t *testing.T) {
+	// PostgreSQL, because a table lock there blocks readers, so the
+	// request's time limit passes while a statement waits.
+	env := testenv.New(t, testenv.Options{
+		Engine:   testenv.Postgres,
+		Dispatch: testDispatch,
+		Limits:   server.Limits{RequestTimeout: 300 * time.Millisecond},
+	})
+	f := env.Fixture(t)
+	id := f.Citizen(testenv.Person{FullName: "Nguyễn Văn An"})
+
+	lock, err := env.DBs.CivilStatus.X().BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.Exec("LOCK TABLE registration_parties IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+
+	resp := env.Query(t, `query($id: ID!) { citizen(id: $id) { fullName civilStatus { birth { registrationNumber } } } }`,
+		map[string]any{"id": id})
+	lock.Rollback()
+	if len(resp.Errors) == 0 {
+		t.Fatalf("no error for a request that outlived its time limit: %s", resp.Data)
+	}
+	for _, e := range resp.Errors {
+		if strings.Contains(e.Message, "audit trail could not record") {
+			t.Errorf("message %q blames the audit trail for the request's own time limit", e.Message)
+		}
+	}
+	timedOut := false
+	for _, e := range resp.Errors {
+		if e.Extensions["code"] == "LIMIT_EXCEEDED" && strings.Contains(e.Message, "request timed out") &&
+			strings.Contains(e.Message, "300ms") {
+			timedOut = true
+		}
+	}
+	if !timedOut {
+		t.Errorf("no LIMIT_EXCEEDED error naming the 300ms limit among %+v", resp.Errors)
+	}
+}

@@ -147,7 +147,8 @@ func New(cfg Config) http.Handler {
 		gql.Use(sourcesExtension{})
 	}
 	if cfg.Audit != nil {
-		gql.Use(auditExtension{store: cfg.Audit, units: cfg.Units, log: cfg.Logger, now: cfg.Now})
+		gql.Use(auditExtension{store: cfg.Audit, units: cfg.Units, log: cfg.Logger, now: cfg.Now,
+			timeout: cfg.Limits.RequestTimeout})
 	}
 
 	usePersistedQueries(gql, cfg)
