@@ -266,17 +266,32 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 		return explainRequestError(err, client.Timeout)
 	}
 	defer resp.Body.Close()
-	var out struct {
-		Data   json.RawMessage
-		Errors []struct{ Message string }
+	raw, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return explainRequestError(err, client.Timeout)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
-		return fmt.Errorf("decode response (status %d): %w", resp.StatusCode, err)
+	// The same checks as the workload requests, so errors read alike and
+	// quote a bounded excerpt of the answer.
+	var s sample
+	inspect(resp.StatusCode, raw, &s)
+	if s.err != nil {
+		return s.err
 	}
-	if len(out.Errors) > 0 {
-		return fmt.Errorf("server returned status %d with error %q", resp.StatusCode, out.Errors[0].Message)
+	var out struct{ Data json.RawMessage }
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return notGraphQL(resp.StatusCode, raw)
 	}
-	return json.Unmarshal(out.Data, v)
+	if err := json.Unmarshal(out.Data, v); err != nil {
+		return notGraphQL(resp.StatusCode, raw)
+	}
+	return nil
+}
+
+// notGraphQL describes an answer that is JSON but not the GraphQL response
+// expected, quoting a bounded excerpt of it.
+func notGraphQL(status int, raw []byte) error {
+	return fmt.Errorf("server returned status %d with a body that is not the expected GraphQL response: %q",
+		status, excerpt(string(raw), maxExcerpt))
 }
 
 // check sends one request of each workload in mix, so that a bad token, a
@@ -408,7 +423,7 @@ func inspect(status int, raw []byte, s *sample) {
 		s.err = fmt.Errorf("server returned status %d %s with body %q",
 			status, http.StatusText(status), excerpt(string(raw), maxExcerpt))
 	case decodeErr != nil:
-		s.err = fmt.Errorf("server returned status %d with a body that is not JSON: %w", status, decodeErr)
+		s.err = notGraphQL(status, raw)
 	}
 }
 

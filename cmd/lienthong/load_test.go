@@ -316,3 +316,31 @@ func TestRawEndpointsRejectBadTokensWithRequestID(t *testing.T) {
 		}
 	}
 }
+
+func TestLoadBoundsDossierCodeErrors(t *testing.T) {
+	long := strings.Repeat("x", 200000)
+	bodies := map[string]string{
+		"graphql error": `{"errors":[{"message":"` + long + `"}]}`,
+		"not json":      "oops " + long,
+		"wrong shape":   `{"data":{"dossiers":5},"pad":"` + long + `"}`,
+	}
+	for name, body := range bodies {
+		t.Run(name, func(t *testing.T) {
+			server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Write([]byte(body))
+			}))
+			t.Cleanup(server.Close)
+			err := load(context.Background(), []string{"-url", server.URL + "/graphql", "-workload", "case-context",
+				"-duration", "1s"})
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if len(err.Error()) > 2*maxExcerpt+200 {
+				t.Errorf("error is %d bytes long, want it bounded", len(err.Error()))
+			}
+			if strings.Contains(err.Error(), "Go value") {
+				t.Errorf("error %q names a Go type", err)
+			}
+		})
+	}
+}
