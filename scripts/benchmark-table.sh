@@ -9,29 +9,46 @@
 #   127.0.0.1:5432. DURATION defaults to 20s and CONCURRENCY to 8.
 # environment: BENCH_PORT is the first of the three ports the servers
 #   listen on, one after another on 127.0.0.1: BENCH_PORT, BENCH_PORT+1
-#   and BENCH_PORT+2. It defaults to 18191.
+#   and BENCH_PORT+2. It defaults to 18191. Inherited LIENTHONG_* settings
+#   are ignored, so that every row measures what its mode names.
 # output: the table on stdout; the load command's progress lines, peak RSS
 #   and failures on stderr. The script exits non-zero after the table when
 #   any row had failed requests, and at once when a server does not start
 #   or a warm-up run fails, printing the last lines of the server's log.
 # needs: a built ./lienthong (go build -o lienthong ./cmd/lienthong), curl.
 set -euo pipefail
-data=$1
-duration=${2:-20s}
-concurrency=${3:-8}
-port=${BENCH_PORT:-18191}
 
 fail() {
     echo "benchmark-table: $*" >&2
     exit 1
 }
 
+(($# >= 1 && $# <= 3)) || fail "usage: scripts/benchmark-table.sh DATA [DURATION] [CONCURRENCY]"
+data=$1
+duration=${2:-20s}
+concurrency=${3:-8}
+port=${BENCH_PORT:-18191}
+[[ $duration =~ ^[0-9]+(ms|s|m)$ && ! $duration =~ ^0+[a-z]+$ ]] ||
+    fail "invalid DURATION \"$duration\": give a positive whole number with ms, s or m, such as 20s"
+[[ $concurrency =~ ^[0-9]+$ ]] && ((concurrency >= 1 && concurrency <= 10000)) ||
+    fail "invalid CONCURRENCY \"$concurrency\": must be a whole number from 1 to 10000"
+
+# Settings inherited from the shell, such as the DSNs the PostgreSQL recipe
+# exports or LIENTHONG_NO_BATCHING, would change what each row measures, so
+# the servers see only the settings this script gives them.
+inherited=$(compgen -e | grep '^LIENTHONG_' || true)
+if [[ -n $inherited ]]; then
+    echo "benchmark-table: ignoring inherited settings:" $inherited >&2
+    # shellcheck disable=SC2086
+    unset $inherited
+fi
+
 [[ -x ./lienthong ]] || fail "./lienthong not found: run go build -o lienthong ./cmd/lienthong first"
 [[ $port =~ ^[0-9]+$ ]] && ((port >= 1 && port <= 65533)) ||
     fail "invalid BENCH_PORT \"$port\": must be a port number from 1 to 65533"
 
 export LIENTHONG_JWT_SECRET=benchmark-table-secret-of-32-bytes-or-more
-export LIENTHONG_AUDIT_KEY=${LIENTHONG_AUDIT_KEY:-script-audit-key-of-32-bytes-or-more}
+export LIENTHONG_AUDIT_KEY=script-audit-key-of-32-bytes-or-more
 if [[ $data == postgres:* ]]; then
     base=postgres://postgres@127.0.0.1:5432/${data#postgres:}
     export LIENTHONG_POPULATION_DSN=${base}_population
@@ -40,9 +57,11 @@ if [[ $data == postgres:* ]]; then
     export LIENTHONG_PROCEDURES_DSN=${base}_procedures
 else
     # serve would create empty databases in a missing or unseeded folder.
-    [[ -d $data ]] || fail "data folder $data not found: seed it with ./lienthong seed --data-dir $data"
-    [[ -f $data/population.db ]] ||
-        fail "data folder $data has no population.db: seed it with ./lienthong seed --data-dir $data"
+    [[ -d $data ]] || fail "data folder $data not found or not a folder: seed it with ./lienthong seed --data-dir $data"
+    for source in population civilstatus business procedures; do
+        [[ -s $data/$source.db ]] ||
+            fail "data folder $data has no seeded $source.db: seed it with ./lienthong seed --data-dir $data"
+    done
 fi
 
 # The scratch folder keeps the servers' audit trails and logs. It never
