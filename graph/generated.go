@@ -2874,7 +2874,10 @@ type Query {
   officer's commune, the members of the applicant's household and the
   applicant's spouse. Without such a purpose the list is null with
   FORBIDDEN, so that neither its nodes nor its totalCount tell whether a
-  named citizen exists.
+  named citizen exists. A province officer's list holds only citizens whose
+  permanent residence is in the province; others the officer may read, such
+  as applicants of the province's dossiers living elsewhere, are read with
+  ` + "`" + `citizen` + "`" + `.
   """
   citizens(
     "Which citizens to list."

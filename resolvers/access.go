@@ -418,6 +418,20 @@ func (r *Resolver) purposeCitizens(ctx context.Context, p *auth.Principal, purpo
 	return r.relativesOf(ctx, d.ApplicantID)
 }
 
+// provinceCommunes returns the codes of the communes in force of the
+// province with code, for narrowing a citizen list to the province's
+// permanent residents. A code that names no province has no communes, so
+// its list is empty.
+func (r *Resolver) provinceCommunes(code string) []string {
+	codes := []string{}
+	if province := r.Units.Province(code); province != nil {
+		for _, c := range province.Communes {
+			codes = append(codes, c.Code)
+		}
+	}
+	return codes
+}
+
 // dossierInUnit reports whether d was received in the officer's unit.
 func dossierInUnit(p *auth.Principal, d *procedures.Dossier) bool {
 	switch p.Role {

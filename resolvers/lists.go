@@ -25,10 +25,12 @@ const citizenList = "citizens"
 func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter, first *int, after *string, purpose string) (*model.CitizenConnection, error) {
 	// Cursors are sealed, so they reveal no name or id. The page's size,
 	// hasNextPage, totalCount and the number of FORBIDDEN nodes still tell
-	// how many citizens match a name, so callers who may read no citizen
-	// get no list at all, and a commune officer's list holds only the
-	// citizens the purpose allows.
+	// how many citizens match a name. So callers who may read no citizen
+	// get no list at all. A commune officer's list holds only the citizens
+	// the purpose allows, and a province officer's list only the
+	// province's permanent residents.
 	var among *population.CitizenSet
+	var residentOf []string
 	switch p := auth.From(ctx); p.Role {
 	case auth.Anonymous:
 		return nil, errNoCredentials
@@ -45,16 +47,17 @@ func (r *Resolver) listCitizens(ctx context.Context, filter model.CitizenFilter,
 			return nil, err
 		}
 	case auth.ProvinceOfficer:
-		// NOTE: a province officer's list still spans every match, so its
-		// totalCount and FORBIDDEN nodes tell whether a named citizen lives
-		// outside the province. Narrowing it needs the province's residents
-		// and the applicants of its dossiers, who are in another source.
+		// Applicants of the province's dossiers who live elsewhere, and
+		// relatives reached through a purpose, stay readable by
+		// citizen(id) but are left out here, because the applicants are
+		// in the procedures source and this list reads population alone.
+		residentOf = r.provinceCommunes(p.Unit)
 	}
 	limit, err := paging.Limit(first, 20)
 	if err != nil {
 		return nil, err
 	}
-	f := population.CitizenFilter{Among: among}
+	f := population.CitizenFilter{Among: among, ResidentOf: residentOf}
 	if filter.Name != nil {
 		if err := checkSearchText("name", *filter.Name); err != nil {
 			return nil, err

@@ -201,9 +201,12 @@ var noLists = map[string]bool{
 	"commune": true, "commune_closed": true, "commune_unknown": true, "other_commune": true,
 }
 
-// narrowedLists are the callers whose citizen list holds only the citizens
-// they may read: commune officers with an open purpose dossier.
-var narrowedLists = map[string]bool{"commune_header": true, "commune_argument": true}
+// narrowedLists are the callers whose citizen list holds only citizens
+// they may read: commune officers with an open purpose dossier, and
+// province officers, whose list holds the province's residents.
+var narrowedLists = map[string]bool{
+	"commune_header": true, "commune_argument": true, "province01": true, "province79": true,
+}
 
 func TestAccessByRoleAndPath(t *testing.T) {
 	w := newAccessWorld(t)

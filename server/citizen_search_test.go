@@ -92,6 +92,51 @@ func TestCitizenSearchRevealsNoStranger(t *testing.T) {
 	}
 }
 
+// TestProvinceSearchRevealsNoOutsider checks that a province officer's name
+// search returns the same response for a citizen living outside the
+// province as for a name no citizen bears. That holds for an applicant of
+// one of the province's dossiers too, whom citizen(id) still serves.
+func TestProvinceSearchRevealsNoOutsider(t *testing.T) {
+	testenv.ForEachEngine(t, provinceSearchRevealsNoOutsider)
+}
+
+func provinceSearchRevealsNoOutsider(t *testing.T, engine sqldb.Engine) {
+	w := newAccessWorldOn(t, engine)
+	applicantName := "Hoàng Văn Nộp Đơn Thử"
+	applicant := w.fixture.Citizen(testenv.Person{FullName: applicantName, CommuneCode: "20194"})
+	w.fixture.Dossier("1.001193", applicant, "2026-11-21", "processing")
+	callers := w.callers(t)
+	nobody := "Nguyễn Văn Không Có Thử"
+	tests := []struct {
+		name, caller, existing string
+		commune                any
+	}{
+		{"outsider", "province01", w.names[w.outsider], nil},
+		// 20194 is in Đà Nẵng, where the outsider lives.
+		{"outsider_foreign_commune", "province01", w.names[w.outsider], "20194"},
+		{"applicant_living_elsewhere", "province01", applicantName, nil},
+		{"resident_of_other_province", "province79", w.names[w.member], nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := callers[tt.caller]
+			vars := func(name string) map[string]any {
+				return map[string]any{"n": name, "c": tt.commune}
+			}
+			existing := rawQuery(t, w.env, c, citizenSearch, vars(tt.existing))
+			missing := rawQuery(t, w.env, c, citizenSearch, vars(nobody))
+			if !bytes.Equal(existing, missing) {
+				t.Errorf("responses differ:\nexisting %s\nmissing  %s", existing, missing)
+			}
+		})
+	}
+
+	t.Run("applicant_by_id", func(t *testing.T) {
+		resp := callers["province01"].query(t, w.env, `{ citizen(id: "`+applicant+`") { id } }`, nil)
+		expectCitizen(t, resp, []any{"citizen"}, applicant)
+	})
+}
+
 func TestCitizenSearchWithoutPurposeIsForbidden(t *testing.T) {
 	w := newAccessWorld(t)
 	c := w.callers(t)["commune"]
@@ -110,13 +155,16 @@ func TestCitizenSearchWithoutPurposeIsForbidden(t *testing.T) {
 
 // TestCitizenSearchServesLawfulCallers checks what each caller finds: a
 // commune officer with a purpose finds the dossier's applicant and
-// relatives, and a central officer finds everyone.
+// relatives, a province officer the province's residents, and a central
+// officer everyone.
 func TestCitizenSearchServesLawfulCallers(t *testing.T) {
 	testenv.ForEachEngine(t, citizenSearchServesLawfulCallers)
 }
 
 func citizenSearchServesLawfulCallers(t *testing.T, engine sqldb.Engine) {
 	w := newAccessWorldOn(t, engine)
+	// The namesake bears the member's name and lives in Đà Nẵng.
+	namesake := w.fixture.Citizen(testenv.Person{FullName: w.names[w.member], CommuneCode: "20194"})
 	callers := w.callers(t)
 	tests := []struct {
 		name, caller string
@@ -131,7 +179,17 @@ func citizenSearchServesLawfulCallers(t *testing.T, engine sqldb.Engine) {
 		// the spouse lives elsewhere.
 		{"purpose_own_commune", "commune_argument", map[string]any{"c": "00004"}, []string{w.applicant, w.member}},
 		{"central_outsider", "central", map[string]any{"n": w.names[w.outsider]}, []string{w.outsider}},
+		{"central_namesakes", "central", map[string]any{"n": w.names[w.member]}, []string{w.member, namesake}},
+		{"central_other_province_commune", "central", map[string]any{"c": "20194"},
+			[]string{w.outsider, w.coOwner, w.child, namesake}},
 		{"province_resident", "province01", map[string]any{"n": w.names[w.member]}, []string{w.member}},
+		{"province_outsider", "province01", map[string]any{"n": w.names[w.outsider]}, nil},
+		{"province_own_commune", "province01", map[string]any{"c": "00004"}, []string{w.applicant, w.member}},
+		{"province_foreign_commune", "province01", map[string]any{"c": "20194"}, nil},
+		{"province_resident_foreign_commune", "province01",
+			map[string]any{"n": w.names[w.member], "c": "20194"}, nil},
+		{"other_province_resident", "province79", map[string]any{"n": w.names[w.spouse]}, []string{w.spouse}},
+		{"other_province_namesakes", "province79", map[string]any{"n": w.names[w.member]}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -178,6 +236,8 @@ func TestCitizenSearchReadsAreAudited(t *testing.T) {
 		{"purpose", "commune_argument", w.member, map[string]string{w.member + " " + w.openDossier: "id"}},
 		{"header", "commune_header", w.member, map[string]string{w.member + " " + w.openDossier: "id"}},
 		{"central", "central", w.outsider, map[string]string{w.outsider + " ": "id"}},
+		{"province_resident", "province01", w.member, map[string]string{w.member + " ": "id"}},
+		{"province_outsider", "province01", w.outsider, map[string]string{}},
 		{"no_purpose", "commune", w.member, map[string]string{}},
 		{"purpose_outsider", "commune_argument", w.outsider, map[string]string{}},
 	}

@@ -26,3 +26,14 @@ func (db *DB) LocalMonth(column string, offsetHours int) string {
 	}
 	return fmt.Sprintf("strftime('%%Y-%%m', %s, '%+d hours')", column, offsetHours)
 }
+
+// Unindexed returns column prefixed with a unary plus on SQLite, which keeps
+// SQLite's planner from using an index for the term that compares it.
+// PostgreSQL has no unary plus for text and picks its indexes by cost, so
+// column is returned unchanged there.
+func (db *DB) Unindexed(column string) string {
+	if db.engine == Postgres {
+		return column
+	}
+	return "+" + column
+}

@@ -69,6 +69,10 @@ type CitizenFilter struct {
 	CommuneCode string
 	// Among, when not nil, keeps only the citizens of the set.
 	Among *CitizenSet
+	// ResidentOf, when not nil, keeps only the citizens with a permanent
+	// residence in one of these communes. An empty, non-nil slice keeps
+	// nobody.
+	ResidentOf []string
 }
 
 // CitizenSet is a set of citizens: those whose id is one of IDs, and those
@@ -95,7 +99,7 @@ type CitizenCursor struct {
 // ListCitizens returns up to limit citizens matching f after the cursor,
 // ordered by name key and id.
 func (s *Store) ListCitizens(ctx context.Context, f CitizenFilter, after *CitizenCursor, limit int) ([]Citizen, error) {
-	where, args := citizenWhere(f)
+	where, args := s.citizenWhere(f)
 	if after != nil {
 		where += ` AND (c.name_key > ? OR (c.name_key = ? AND c.id > ?))`
 		args = append(args, after.NameKey, after.NameKey, after.ID)
@@ -111,7 +115,7 @@ func (s *Store) ListCitizens(ctx context.Context, f CitizenFilter, after *Citize
 
 // CountCitizens returns the number of citizens matching f.
 func (s *Store) CountCitizens(ctx context.Context, f CitizenFilter) (int, error) {
-	where, args := citizenWhere(f)
+	where, args := s.citizenWhere(f)
 	var n int
 	query := `SELECT COUNT(*) FROM citizens c` + citizenJoin(f) + ` WHERE ` + where
 	if err := s.db.Get(ctx, "count_citizens", &n, query, args...); err != nil {
@@ -132,7 +136,7 @@ func citizenJoin(f CitizenFilter) string {
 // citizenWhere builds the filter. A name prefix is a range on name_key, so
 // that both engines use the name_key index; "~" sorts after every letter,
 // digit and space that a folded key holds.
-func citizenWhere(f CitizenFilter) (string, []any) {
+func (s *Store) citizenWhere(f CitizenFilter) (string, []any) {
 	where := `1 = 1`
 	var args []any
 	if f.NameKey != "" {
@@ -148,7 +152,34 @@ func citizenWhere(f CitizenFilter) (string, []any) {
 		where += ` AND ` + among
 		args = append(args, amongArgs...)
 	}
+	if f.ResidentOf != nil {
+		resident, residentArgs := s.residentWhere(f.ResidentOf)
+		where += ` AND ` + resident
+		args = append(args, residentArgs...)
+	}
 	return where, args
+}
+
+// residentWhere builds the condition that a citizen has a permanent
+// residence in one of communes. EXISTS, not a join, so that a citizen with
+// two such residences is listed once. A province has at most 168
+// communes, so each gets its own placeholder on both engines.
+//
+// The commune term goes through Unindexed. Otherwise SQLite 3.54 probes
+// residences_commune once per commune for every citizen the name index
+// yields. In a demo of 200,000 citizens on a shared 2-core machine,
+// counting which of the 66,597 named "nguyen" live in Hà Nội's 126
+// communes then took 2.3 s, against 0.14 s through residences_citizen.
+func (s *Store) residentWhere(communes []string) (string, []any) {
+	if len(communes) == 0 {
+		return `1 = 0`, nil
+	}
+	args := make([]any, len(communes))
+	for i, code := range communes {
+		args[i] = code
+	}
+	return `EXISTS (SELECT 1 FROM residences pr WHERE pr.citizen_id = c.id AND pr.kind = 'permanent' AND ` +
+		s.db.Unindexed("pr.commune_code") + ` IN (?` + strings.Repeat(`, ?`, len(communes)-1) + `))`, args
 }
 
 // citizenSetWhere builds the condition that a citizen is in s. The set is
