@@ -47,12 +47,16 @@ type handler struct {
 	// rejections logs rejected roles at most about once a second after a
 	// burst of 10, so that unauthenticated load cannot flood the log.
 	rejections *ratelog.Logger
+	// cancellations logs requests the client cancelled at the same rate,
+	// so that a client giving up on many requests cannot flood it either.
+	cancellations *ratelog.Logger
 	// name names the query in messages.
 	name string
 }
 
 func newHandler(log *slog.Logger, name string) *handler {
-	return &handler{log: log, rejections: ratelog.New(log, 1, 10), name: name}
+	return &handler{log: log, rejections: ratelog.New(log, 1, 10),
+		cancellations: ratelog.New(log, 1, 10), name: name}
 }
 
 // serve gives the request an id unless httpreq.WithIDHeader has, sets it
@@ -198,7 +202,7 @@ func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error, args
 	ctx := r.Context()
 	args = append(args, "request_id", httpreq.ID(ctx))
 	if cancelledByClient(ctx) {
-		h.log.InfoContext(ctx, "raw "+h.name+" cancelled by the client", args...)
+		h.cancellations.Log(ctx, slog.LevelInfo, "raw "+h.name+" cancelled by the client", args...)
 	} else {
 		h.log.ErrorContext(ctx, "raw "+h.name+" failed", append(args, "err", err)...)
 	}

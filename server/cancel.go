@@ -5,15 +5,25 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+
+	"lienthong/ratelog"
 )
 
 type cancelNoticeKey struct{}
 
+// cancelNotice records whether a request's cancellation has been logged,
+// and the rate-limited log that all requests of a server share for it.
+type cancelNotice struct {
+	once sync.Once
+	log  *ratelog.Logger
+}
+
 // withCancelNotice gives the request a record of whether its cancellation
 // has been logged, so that a request the client cancelled logs one line,
-// however many resolvers fail with it.
-func withCancelNotice(ctx context.Context) context.Context {
-	return context.WithValue(ctx, cancelNoticeKey{}, new(sync.Once))
+// however many resolvers fail with it. Lines go through log, so that a
+// client that gives up on many requests cannot flood the log.
+func withCancelNotice(ctx context.Context, log *ratelog.Logger) context.Context {
+	return context.WithValue(ctx, cancelNoticeKey{}, &cancelNotice{log: log})
 }
 
 // cancelledByClient reports whether ctx ended because the client went
@@ -27,12 +37,16 @@ func cancelledByClient(ctx context.Context) bool {
 // the request. Info, not Error: nothing failed on the gateway's side, but
 // the line still records that the work and any reads were abandoned.
 func logCancelled(ctx context.Context, log *slog.Logger, args ...any) {
-	once, _ := ctx.Value(cancelNoticeKey{}).(*sync.Once)
-	if once == nil {
-		once = new(sync.Once)
+	notice, _ := ctx.Value(cancelNoticeKey{}).(*cancelNotice)
+	if notice == nil {
+		notice = &cancelNotice{}
 	}
-	once.Do(func() {
+	notice.once.Do(func() {
 		args = append(args, "request_id", RequestID(ctx))
+		if notice.log != nil {
+			notice.log.Log(ctx, slog.LevelInfo, "request cancelled by the client", args...)
+			return
+		}
 		log.InfoContext(ctx, "request cancelled by the client", args...)
 	})
 }

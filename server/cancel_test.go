@@ -146,3 +146,51 @@ func TestTimedOutRequestNamesTheLimit(t *testing.T) {
 		t.Errorf("no LIMIT_EXCEEDED error naming the 300ms limit among %+v", resp.Errors)
 	}
 }
+
+func TestCancelledRequestsLogAtBoundedRate(t *testing.T) {
+	var logs syncBuffer
+	env := testenv.New(t, testenv.Options{
+		Engine:   testenv.Postgres,
+		Dispatch: testDispatch,
+		Configure: func(cfg *server.Config) {
+			cfg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
+		},
+	})
+	f := env.Fixture(t)
+	id := f.Citizen(testenv.Person{FullName: "Nguyễn Văn An"})
+	body, _ := json.Marshal(map[string]any{"query": `query($id: ID!) { citizen(id: $id) { fullName } }`,
+		"variables": map[string]any{"id": id}})
+
+	lock, err := env.DBs.Population.X().BeginTx(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Rollback()
+	if _, err := lock.Exec("LOCK TABLE citizens IN ACCESS EXCLUSIVE MODE"); err != nil {
+		t.Fatal(err)
+	}
+
+	const requests = 30
+	var wg sync.WaitGroup
+	for range requests {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodPost, env.Server.URL+"/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+testenv.CentralToken(t))
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		})
+	}
+	wg.Wait()
+	env.Server.Close()
+	lock.Rollback()
+
+	cancelled := strings.Count(logs.String(), "request cancelled by the client")
+	// The burst is 10 lines, and the 300 ms of the test add at most one.
+	if cancelled < 1 || cancelled > 11 {
+		t.Errorf("%d cancelled requests logged %d lines, want 1 to 11:\n%s", requests, cancelled, logs.String())
+	}
+}

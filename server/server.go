@@ -29,6 +29,7 @@ import (
 	"lienthong/metrics"
 	"lienthong/paging"
 	"lienthong/persisted"
+	"lienthong/ratelog"
 	"lienthong/resolvers"
 	"lienthong/savedquery"
 	"lienthong/sources/adminunits"
@@ -162,9 +163,12 @@ func New(cfg Config) http.Handler {
 	api := limitBody(cfg.Logger, cfg.Limits.MaxBodyBytes, loaders.Middleware(cfg.Stores, cfg.Dispatch, gql))
 	api = withMetrics(withTimeout(cfg.Limits.RequestTimeout, api))
 	api = auth.Middleware(cfg.Auth, cfg.Logger, withRecorder(api))
-	mux.Handle("/graphql", withRequest(checkProtocol(cfg.Logger, api)))
+	// Cancelled requests log through one rate-limited log: about one line a
+	// second after a burst of ten, counting the lines left out.
+	cancelLog := ratelog.New(cfg.Logger, 1, 10)
+	mux.Handle("/graphql", withRequest(cancelLog, checkProtocol(cfg.Logger, api)))
 	if cfg.SavedQueries != nil {
-		savedquery.NewHandler(cfg.SavedQueries, withRequest(api), cfg.Logger).Register(mux)
+		savedquery.NewHandler(cfg.SavedQueries, withRequest(cancelLog, api), cfg.Logger).Register(mux)
 	}
 	mux.Handle("GET /schema.graphql", schemaHandler())
 	mux.Handle("GET /metrics", metricsHandler(cfg.DBs))
@@ -183,11 +187,11 @@ func New(cfg Config) http.Handler {
 
 // withRequest gives each request an id, a statement counter and a record
 // of whether its cancellation has been logged.
-func withRequest(next http.Handler) http.Handler {
+func withRequest(cancelLog *ratelog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, _ := sqldb.WithStats(r.Context())
 		ctx = httpreq.WithID(ctx, r.Header.Get("X-Request-Id"))
-		ctx = withCancelNotice(ctx)
+		ctx = withCancelNotice(ctx, cancelLog)
 		w.Header().Set("X-Request-Id", RequestID(ctx))
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
