@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 
+	"lienthong/httpreq"
 	"lienthong/ratelog"
 )
 
@@ -23,7 +24,8 @@ func Middleware(v *Verifier, log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		p, err := v.identify(r)
 		if err != nil {
-			rejections.Log(r.Context(), slog.LevelWarn, "rejected credentials", "err", err, "remote", r.RemoteAddr)
+			rejections.Log(r.Context(), slog.LevelWarn, "rejected credentials", "err", err, "remote", r.RemoteAddr,
+				"request_id", httpreq.ID(r.Context()))
 			writeUnauthenticated(w, err.Error())
 			return
 		}

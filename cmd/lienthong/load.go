@@ -90,8 +90,12 @@ func load(ctx context.Context, args []string) error {
 	if codes != nil {
 		picked = fmt.Sprintf(", %d dossier codes", len(codes))
 	}
-	fmt.Fprintf(os.Stderr, "load: %d workers for %s against %s, workload %s%s\n",
-		f.concurrency, f.duration, f.url, f.workload, picked)
+	workers := "workers"
+	if f.concurrency == 1 {
+		workers = "worker"
+	}
+	fmt.Fprintf(os.Stderr, "load: %d %s for %s against %s, workload %s%s\n",
+		f.concurrency, workers, f.duration, f.url, f.workload, picked)
 
 	results := drive(ctx, client, f, mix, codes)
 	results.print(os.Stdout)
