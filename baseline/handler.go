@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"lienthong/apierr"
 	"lienthong/auth"
@@ -190,6 +191,13 @@ func (h *handler) admit(w http.ResponseWriter, r *http.Request) bool {
 		w.Header().Set("Allow", http.MethodPost)
 		writeError(w, http.StatusMethodNotAllowed, apierr.MethodNotAllowed,
 			fmt.Sprintf("method %s not allowed: use POST", apierr.Quote(r.Method)))
+		return false
+	}
+	if msg := httpreq.CheckJSONContentType(r.Header.Get("Content-Type")); msg != "" {
+		if !strings.HasPrefix(msg, "charset") {
+			msg += ": send the body as JSON with Content-Type application/json"
+		}
+		writeError(w, http.StatusUnsupportedMediaType, apierr.UnsupportedMediaType, msg)
 		return false
 	}
 	return true

@@ -89,6 +89,7 @@ func TestRawResponsesCarryRequestID(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			req.Header.Set("Content-Type", "application/json")
 			if tt.token != "" {
 				req.Header.Set("Authorization", "Bearer "+tt.token)
 			}
@@ -169,6 +170,7 @@ func TestRawCancelledRequestLogsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", "Bearer "+testenv.CentralToken(t))
 	done := make(chan error, 1)
 	go func() {
@@ -263,6 +265,48 @@ func TestSlowBodyGets408(t *testing.T) {
 			}
 			if header.Get("X-Request-Id") == "" {
 				t.Errorf("response has no X-Request-Id")
+			}
+		})
+	}
+}
+
+func TestRawRejectsNonJSONContentType(t *testing.T) {
+	_, _, raw := newBaseline(t)
+	for _, contentType := range []string{"", "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin1"} {
+		t.Run(contentType, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodPost, raw.URL+baseline.Path, strings.NewReader(`{"variables":{}}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if contentType != "" {
+				req.Header.Set("Content-Type", contentType)
+			}
+			req.Header.Set("Authorization", "Bearer "+testenv.CentralToken(t))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			var got struct {
+				Errors []struct {
+					Message    string
+					Extensions map[string]any
+				}
+			}
+			if err := json.NewDecoder(resp.Body).Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			if resp.StatusCode != http.StatusUnsupportedMediaType {
+				t.Errorf("status = %d, want 415", resp.StatusCode)
+			}
+			if len(got.Errors) != 1 {
+				t.Fatalf("errors = %+v, want one", got.Errors)
+			}
+			if code := got.Errors[0].Extensions["code"]; code != "UNSUPPORTED_MEDIA_TYPE" {
+				t.Errorf("code = %v, want UNSUPPORTED_MEDIA_TYPE", code)
+			}
+			if !strings.Contains(got.Errors[0].Message, "Content-Type") && !strings.Contains(got.Errors[0].Message, "charset") {
+				t.Errorf("message %q names neither the header nor the charset", got.Errors[0].Message)
 			}
 		})
 	}

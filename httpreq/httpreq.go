@@ -11,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net"
 	"net/http"
 	"regexp"
+	"strings"
 	"time"
 
 	"lienthong/apierr"
@@ -125,4 +127,24 @@ func WithIDHeader(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", ID(r.Context()))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// CheckJSONContentType returns what is wrong with a POST's Content-Type
+// header for a JSON body, or "" when it is application/json in UTF-8. The
+// caller adds what the endpoint accepts.
+func CheckJSONContentType(header string) string {
+	if strings.TrimSpace(header) == "" {
+		return "missing Content-Type header"
+	}
+	mediaType, params, err := mime.ParseMediaType(header)
+	if err != nil {
+		return fmt.Sprintf("invalid Content-Type %s (%v)", apierr.Quote(header), err)
+	}
+	if mediaType != "application/json" {
+		return fmt.Sprintf("Content-Type %s is not supported", apierr.Quote(mediaType))
+	}
+	if charset, ok := params["charset"]; ok && !strings.EqualFold(charset, "utf-8") {
+		return fmt.Sprintf("charset %s is not supported: send the JSON body in UTF-8", apierr.Quote(charset))
+	}
+	return ""
 }

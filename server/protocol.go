@@ -4,13 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lienthong/apierr"
+	"lienthong/httpreq"
 	"lienthong/metrics"
 )
 
@@ -48,20 +48,11 @@ func checkProtocol(log *slog.Logger, next http.Handler) http.Handler {
 // checkContentType returns why a POST with this Content-Type header cannot
 // be served, or "" when it is application/json in UTF-8.
 func checkContentType(header string) string {
-	if strings.TrimSpace(header) == "" {
-		return "missing Content-Type header: " + supportedRequests
+	msg := httpreq.CheckJSONContentType(header)
+	if msg == "" || strings.HasPrefix(msg, "charset") {
+		return msg
 	}
-	mediaType, params, err := mime.ParseMediaType(header)
-	if err != nil {
-		return fmt.Sprintf("invalid Content-Type %s (%v): %s", quoteShort(header), err, supportedRequests)
-	}
-	if mediaType != "application/json" {
-		return fmt.Sprintf("Content-Type %s is not supported: %s", quoteShort(mediaType), supportedRequests)
-	}
-	if charset, ok := params["charset"]; ok && !strings.EqualFold(charset, "utf-8") {
-		return fmt.Sprintf("charset %s is not supported: send the JSON body in UTF-8", quoteShort(charset))
-	}
-	return ""
+	return msg + ": " + supportedRequests
 }
 
 // requestError returns the error of a request rejected before GraphQL
