@@ -14,6 +14,7 @@ import (
 	"net/url"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -131,7 +132,18 @@ func (f *loadFlags) validate() error {
 func checkHTTPURL(flagName, raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return fmt.Errorf("invalid %s %q: %v", flagName, raw, err)
+		// url.Error repeats the URL, so only its cause is quoted.
+		var urlErr *url.Error
+		if errors.As(err, &urlErr) {
+			err = urlErr.Err
+		}
+		return fmt.Errorf("invalid %s %q: %v; give an http:// or https:// URL such as http://127.0.0.1:8080/graphql",
+			flagName, raw, err)
+	}
+	if port := u.Port(); port != "" {
+		if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
+			return fmt.Errorf("invalid %s %q: port %s must be between 1 and 65535", flagName, raw, port)
+		}
 	}
 	if u.Scheme != "http" && u.Scheme != "https" {
 		return fmt.Errorf("invalid %s %q: must be an http:// or https:// URL", flagName, raw)
