@@ -155,7 +155,7 @@ func ListHandler(l *DossierList, log *slog.Logger) http.Handler {
 // value must be an integer from 1 to paging.MaxFirst. The message names
 // the value as sent, cut to apierr.MaxEcho characters.
 func pageSize(raw json.RawMessage) (int, error) {
-	if len(raw) == 0 || kindOf(raw) == "null" {
+	if len(raw) == 0 || httpreq.JSONKind(raw) == "null" {
 		return defaultListSize, nil
 	}
 	n, err := strconv.Atoi(string(raw))

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"lienthong/apierr"
+	"lienthong/httpreq"
 )
 
 // variables decodes body, a GraphQL request whose query the raw handlers
@@ -24,10 +25,10 @@ func variables(body []byte, usage string, accepted ...string) (map[string]json.R
 		return nil, err
 	}
 	raw, ok := top["variables"]
-	if !ok || kindOf(raw) == "null" {
+	if !ok || httpreq.JSONKind(raw) == "null" {
 		return map[string]json.RawMessage{}, nil
 	}
-	if kind := kindOf(raw); kind != "an object" {
+	if kind := httpreq.JSONKind(raw); kind != "an object" {
 		return nil, badRequest("invalid \"variables\": expected a JSON object, got %s; %s", describe(raw), usage)
 	}
 	var vars map[string]json.RawMessage
@@ -73,7 +74,7 @@ func decodeObject(body []byte, usage string) (map[string]json.RawMessage, error)
 		return nil, badRequest("invalid JSON in request body: unexpected data after the JSON object "+
 			"at byte offset %d; %s", at, usage)
 	}
-	if kind := kindOf(value); kind != "an object" {
+	if kind := httpreq.JSONKind(value); kind != "an object" {
 		return nil, badRequest("invalid request body: expected a JSON object, got %s; %s", describe(value), usage)
 	}
 	var fields map[string]json.RawMessage
@@ -112,31 +113,10 @@ func badRequest(format string, args ...any) error {
 	return &apierr.Error{Code: apierr.BadRequest, Message: fmt.Sprintf(format, args...)}
 }
 
-// kindOf names the JSON type of a valid JSON value from its first byte.
-func kindOf(value []byte) string {
-	value = bytes.TrimSpace(value)
-	if len(value) == 0 {
-		return "nothing"
-	}
-	switch value[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
-}
-
 // describe names the type of a valid JSON value and shows the value, cut
 // to apierr.MaxEcho characters, as in: an array [1,2].
 func describe(value []byte) string {
-	kind := kindOf(value)
+	kind := httpreq.JSONKind(value)
 	if kind == "null" {
 		return kind
 	}
@@ -147,10 +127,10 @@ func describe(value []byte) string {
 // when it is missing, null or not a string.
 func stringVariable(vars map[string]json.RawMessage, name, usage string) (string, error) {
 	raw, ok := vars[name]
-	if !ok || kindOf(raw) == "null" {
+	if !ok || httpreq.JSONKind(raw) == "null" {
 		return "", apierr.Invalid("missing variables.%s; %s", name, usage)
 	}
-	if kindOf(raw) != "a string" {
+	if httpreq.JSONKind(raw) != "a string" {
 		return "", apierr.Invalid("invalid variables.%s: expected a string, got %s; %s", name, describe(raw), usage)
 	}
 	var s string

@@ -5,6 +5,7 @@
 package httpreq
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -147,4 +148,27 @@ func CheckJSONContentType(header string) string {
 		return fmt.Sprintf("charset %s is not supported: send the JSON body in UTF-8", apierr.Quote(charset))
 	}
 	return ""
+}
+
+// JSONKind names the JSON type of a value from its first byte, for error
+// messages: "an object", "an array", "a string", "a boolean", "null", "a
+// number", or "empty" for a value of spaces only.
+func JSONKind(value []byte) string {
+	value = bytes.TrimSpace(value)
+	if len(value) == 0 {
+		return "empty"
+	}
+	switch value[0] {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '"':
+		return "a string"
+	case 't', 'f':
+		return "a boolean"
+	case 'n':
+		return "null"
+	}
+	return "a number"
 }

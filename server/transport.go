@@ -17,6 +17,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"lienthong/apierr"
+	"lienthong/httpreq"
 )
 
 // httpTransport serves GraphQL over HTTP: POST with a JSON body, and GET
@@ -122,7 +123,7 @@ func paramsFromBody(body io.Reader) (*graphql.RawParams, *gqlerror.Error) {
 		return nil, err
 	}
 	if trimmed[0] != '{' {
-		return nil, gqlerror.Errorf("request body must be a JSON object with a query, not %s", jsonKind(trimmed))
+		return nil, gqlerror.Errorf("request body must be a JSON object with a query, not %s", httpreq.JSONKind(trimmed))
 	}
 	var fields map[string]json.RawMessage
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -203,10 +204,10 @@ func checkQueryPresent(params *graphql.RawParams, field string) *gqlerror.Error 
 // null field leaves dest empty.
 func decodeString(fields map[string]json.RawMessage, name string, dest *string) *gqlerror.Error {
 	raw, ok := fields[name]
-	if !ok || jsonKind(raw) == "null" {
+	if !ok || httpreq.JSONKind(raw) == "null" {
 		return nil
 	}
-	if kind := jsonKind(raw); kind != "a string" {
+	if kind := httpreq.JSONKind(raw); kind != "a string" {
 		return gqlerror.Errorf("%q must be a string, not %s", name, kind)
 	}
 	// The body has already decoded, so the string is valid JSON.
@@ -218,7 +219,7 @@ func decodeString(fields map[string]json.RawMessage, name string, dest *string) 
 // or null field leaves dest nil.
 func decodeObject(fields map[string]json.RawMessage, name string, dest *map[string]any) *gqlerror.Error {
 	raw, ok := fields[name]
-	if !ok || jsonKind(raw) == "null" {
+	if !ok || httpreq.JSONKind(raw) == "null" {
 		return nil
 	}
 	return decodeJSONObject(raw, dest, fmt.Sprintf("%q", name))
@@ -229,7 +230,7 @@ func decodeObject(fields map[string]json.RawMessage, name string, dest *map[stri
 func decodeJSONObject(data []byte, dest *map[string]any, input string) *gqlerror.Error {
 	trimmed := bytes.TrimSpace(data)
 	if len(trimmed) > 0 && trimmed[0] != '{' {
-		return gqlerror.Errorf("%s must be a JSON object, not %s", input, jsonKind(trimmed))
+		return gqlerror.Errorf("%s must be a JSON object, not %s", input, httpreq.JSONKind(trimmed))
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -240,28 +241,6 @@ func decodeJSONObject(data []byte, dest *map[string]any, input string) *gqlerror
 		return gqlerror.Errorf("invalid JSON in %s: unexpected data after the JSON object", input)
 	}
 	return nil
-}
-
-// jsonKind names the JSON type of a value from its first byte, for error
-// messages.
-func jsonKind(value []byte) string {
-	value = bytes.TrimSpace(value)
-	if len(value) == 0 {
-		return "empty"
-	}
-	switch value[0] {
-	case '{':
-		return "an object"
-	case '[':
-		return "an array"
-	case '"':
-		return "a string"
-	case 't', 'f':
-		return "a boolean"
-	case 'n':
-		return "null"
-	}
-	return "a number"
 }
 
 // excerptBytes is the most of the input a JSON error message quotes.
