@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -20,30 +19,7 @@ import (
 	"lienthong/testenv"
 )
 
-// logBuffer collects the lines of a text slog handler from concurrent
-// requests.
-type logBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *logBuffer) lines() []string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	text := strings.TrimSpace(b.buf.String())
-	if text == "" {
-		return nil
-	}
-	return strings.Split(text, "\n")
-}
-
-func newLog(buf *logBuffer) *slog.Logger {
+func newLog(buf *testenv.LogBuffer) *slog.Logger {
 	return slog.New(slog.NewTextHandler(buf, &slog.HandlerOptions{Level: slog.LevelDebug}))
 }
 
@@ -120,7 +96,7 @@ func TestRawResponsesCarryRequestID(t *testing.T) {
 
 func TestRawRejectionsAreRateLimited(t *testing.T) {
 	env, _, _ := newBaseline(t)
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	raw := httptest.NewServer(rawHandler(t, env, newLog(&logs)))
 	defer raw.Close()
 
@@ -130,7 +106,7 @@ func TestRawRejectionsAreRateLimited(t *testing.T) {
 			t.Fatalf("status = %d, want 401", got.Status)
 		}
 	}
-	lines := logs.lines()
+	lines := logs.Lines()
 	// A burst of 10, then about one a second.
 	if len(lines) < 1 || len(lines) > 15 {
 		t.Fatalf("%d requests logged %d lines, want 1 to 15:\n%s", requests, len(lines), strings.Join(lines, "\n"))
@@ -145,7 +121,7 @@ func TestRawRejectionsAreRateLimited(t *testing.T) {
 func TestRawCancelledRequestLogsOnce(t *testing.T) {
 	env, f, _ := newBaseline(t)
 	code := plantCase(f)
-	var logs logBuffer
+	var logs testenv.LogBuffer
 	handler := rawHandler(t, env, newLog(&logs))
 
 	// The handler runs only after the client has gone, so that its
@@ -186,7 +162,7 @@ func TestRawCancelledRequestLogsOnce(t *testing.T) {
 	// Close waits for the handler to return.
 	raw.Close()
 
-	lines := logs.lines()
+	lines := logs.Lines()
 	// The handler runs after the cancellation, so it always logs its one
 	// line.
 	if len(lines) != 1 {

@@ -16,26 +16,8 @@ import (
 	"lienthong/testenv"
 )
 
-// syncBuffer collects log output written by concurrent requests.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestCancelledRequestLogsOnce(t *testing.T) {
-	var logs syncBuffer
+	var logs testenv.LogBuffer
 	// PostgreSQL, because a table lock there blocks readers, so the
 	// client is gone while the statements wait.
 	env := testenv.New(t, testenv.Options{
@@ -86,8 +68,8 @@ func TestCancelledRequestLogsOnce(t *testing.T) {
 	lock.Rollback()
 
 	var lines []string
-	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		if line != "" && !strings.Contains(line, "circuit breaker") {
+	for _, line := range logs.Lines() {
+		if !strings.Contains(line, "circuit breaker") {
 			lines = append(lines, line)
 		}
 	}
@@ -148,7 +130,7 @@ func TestTimedOutRequestNamesTheLimit(t *testing.T) {
 }
 
 func TestCancelledRequestsLogAtBoundedRate(t *testing.T) {
-	var logs syncBuffer
+	var logs testenv.LogBuffer
 	env := testenv.New(t, testenv.Options{
 		Engine:   testenv.Postgres,
 		Dispatch: testDispatch,

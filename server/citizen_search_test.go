@@ -2,9 +2,6 @@ package server_test
 
 import (
 	"bytes"
-	"encoding/json"
-	"io"
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,29 +20,12 @@ var durationPattern = regexp.MustCompile(`"durationMs":[0-9.eE+-]+`)
 // byte.
 func rawQuery(t *testing.T, env *testenv.Env, c caller, query string, vars map[string]any) []byte {
 	t.Helper()
-	body, err := json.Marshal(map[string]any{"query": query, "variables": vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	req, err := http.NewRequest(http.MethodPost, env.Server.URL+"/graphql", bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Content-Type", "application/json")
-	req.Header.Set("Authorization", "Bearer "+c.token)
+	headers := map[string]string{"Authorization": "Bearer " + c.token}
 	for k, v := range c.headers {
-		req.Header.Set(k, v)
+		headers[k] = v
 	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatalf("post: %v", err)
-	}
-	defer resp.Body.Close()
-	raw, err := io.ReadAll(resp.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return durationPattern.ReplaceAll(raw, []byte(`"durationMs":0`))
+	body := env.QueryWith(t, headers, query, vars).Body
+	return durationPattern.ReplaceAll(body, []byte(`"durationMs":0`))
 }
 
 // citizenSearch selects everything of a name search that could tell

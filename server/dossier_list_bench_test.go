@@ -2,9 +2,7 @@ package server_test
 
 import (
 	"context"
-	"syscall"
 	"testing"
-	"time"
 
 	"lienthong/demo"
 	"lienthong/loaders"
@@ -47,22 +45,13 @@ func benchmarkDossierList(b *testing.B, dbs *sources.DBs, dispatch loaders.Dispa
 	variables := map[string]any{"first": 50}
 
 	b.ReportAllocs()
-	cpuBefore := processCPU(b)
+	cpuBefore := testenv.ProcessCPU(b)
 	for b.Loop() {
 		resp := env.QueryAs(b, token, dossierListQuery, variables)
 		if len(resp.Errors) > 0 {
 			b.Fatalf("errors: %+v", resp.Errors)
 		}
 	}
-	cpu := processCPU(b) - cpuBefore
+	cpu := testenv.ProcessCPU(b) - cpuBefore
 	b.ReportMetric(float64(cpu.Microseconds())/1000/float64(b.N), "cpu-ms/op")
-}
-
-// processCPU returns the user and system processor time of this process.
-func processCPU(b *testing.B) time.Duration {
-	var usage syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &usage); err != nil {
-		b.Fatalf("getrusage: %v", err)
-	}
-	return time.Duration(usage.Utime.Nano() + usage.Stime.Nano())
 }

@@ -226,6 +226,8 @@ type Response struct {
 	} `json:"extensions"`
 	// Status is the HTTP status code.
 	Status int `json:"-"`
+	// Body is the response body as received.
+	Body []byte `json:"-"`
 }
 
 // Error is one GraphQL error.
@@ -318,7 +320,7 @@ func (e *Env) do(t testing.TB, req *http.Request) *Response {
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := &Response{Status: resp.StatusCode}
+	out := &Response{Status: resp.StatusCode, Body: raw}
 	if err := json.Unmarshal(raw, out); err != nil {
 		t.Fatalf("decode response (status %d): %v\n%s", resp.StatusCode, err, raw)
 	}
