@@ -29,10 +29,10 @@ type idKey struct{}
 // text.
 var validID = regexp.MustCompile(`^[A-Za-z0-9._:-]{1,64}$`)
 
-// WithID returns ctx carrying the request id given, when it is valid, or a
-// new random id.
-func WithID(ctx context.Context, given string) context.Context {
-	id := given
+// WithID returns ctx carrying the request id: header, the X-Request-Id
+// the client sent, when it is valid, or else a new random id.
+func WithID(ctx context.Context, header string) context.Context {
+	id := header
 	if !validID.MatchString(id) {
 		var b [8]byte
 		rand.Read(b[:])
@@ -120,7 +120,7 @@ func readTimeout(r *http.Request) time.Duration {
 
 // WithIDHeader gives each request an id, as WithID does from its
 // X-Request-Id header, and sets the id as X-Request-Id on the response
-// before next runs, so answers written by middleware that rejects the
+// before next runs, so responses written by middleware that rejects the
 // request carry it too.
 func WithIDHeader(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

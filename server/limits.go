@@ -216,7 +216,7 @@ func setComplexity(c *graph.ComplexityRoot) {
 }
 
 // limitBody reads the request body up to the limit, so that the transport
-// never sees a partial body. It rejects larger bodies with 413, bodies
+// never reads a partial body. It rejects larger bodies with 413, bodies
 // that outlast the server's read timeout with 408, and batched JSON
 // arrays of operations with 400.
 func limitBody(log *slog.Logger, maxBytes int64, next http.Handler) http.Handler {

@@ -287,7 +287,7 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 		return explainRequestError(err, client.Timeout)
 	}
 	// The same checks as the workload requests, so errors read alike and
-	// quote a bounded excerpt of the answer.
+	// quote a bounded excerpt of the response.
 	var s sample
 	inspect(resp.StatusCode, raw, &s)
 	if s.err != nil {
@@ -303,7 +303,7 @@ func queryData(ctx context.Context, client *http.Client, endpoint, query string,
 	return nil
 }
 
-// notGraphQL describes an answer that is JSON but not the GraphQL response
+// notGraphQL describes a response body that is not the GraphQL response
 // expected, quoting a bounded excerpt of it.
 func notGraphQL(status int, raw []byte) error {
 	return fmt.Errorf("server returned status %d with a body that is not the expected GraphQL response: %q",
