@@ -209,21 +209,13 @@ func (h *handler) admit(w http.ResponseWriter, r *http.Request) bool {
 func (h *handler) failed(w http.ResponseWriter, r *http.Request, err error, args ...any) {
 	ctx := r.Context()
 	args = append(args, "request_id", httpreq.ID(ctx))
-	if cancelledByClient(ctx) {
+	if httpreq.CancelledByClient(ctx) {
 		h.cancellations.Log(ctx, slog.LevelInfo, "raw "+h.name+" cancelled by the client", args...)
 	} else {
 		h.log.ErrorContext(ctx, "raw "+h.name+" failed", append(args, "err", err)...)
 	}
 	writeError(w, http.StatusInternalServerError, apierr.Internal,
 		"internal error (request id "+httpreq.ID(ctx)+")")
-}
-
-// cancelledByClient reports whether the request's context ended because
-// the client went away. The raw handlers set no deadline of their own, so
-// the request's context is cancelled only by the http.Server, when the
-// client's connection closes.
-func cancelledByClient(ctx context.Context) bool {
-	return errors.Is(ctx.Err(), context.Canceled)
 }
 
 // deliver appends reads to the audit trail and then writes data with the
@@ -233,7 +225,7 @@ func (h *handler) deliver(ctx context.Context, w http.ResponseWriter, r *http.Re
 	t trail, stats *sqldb.Stats, data any, reads []audit.Read) {
 	id := httpreq.ID(ctx)
 	if err := t.append(ctx, auth.From(ctx), id, reads); err != nil {
-		if cancelledByClient(ctx) {
+		if httpreq.CancelledByClient(ctx) {
 			h.log.InfoContext(ctx, "raw "+h.name+" cancelled by the client; personal data withheld",
 				"request_id", id, "operation", t.operation)
 		} else {

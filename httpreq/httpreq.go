@@ -172,3 +172,10 @@ func JSONKind(value []byte) string {
 	}
 	return "a number"
 }
+
+// CancelledByClient reports whether ctx, a request's context, ended because
+// the client went away: the http.Server cancels it when the connection
+// closes, while a time limit ends it with context.DeadlineExceeded instead.
+func CancelledByClient(ctx context.Context) bool {
+	return errors.Is(ctx.Err(), context.Canceled)
+}

@@ -13,6 +13,7 @@ import (
 
 	"lienthong/apierr"
 	"lienthong/auth"
+	"lienthong/httpreq"
 	"lienthong/sources/adminunits"
 	"lienthong/sources/audit"
 )
@@ -75,7 +76,7 @@ func (a auditExtension) InterceptResponse(ctx context.Context, next graphql.Resp
 	entries := a.entries(ctx, reads)
 	if err := a.store.Append(ctx, entries); err != nil {
 		switch {
-		case cancelledByClient(ctx):
+		case httpreq.CancelledByClient(ctx):
 			logCancelled(ctx, a.log, "personal_data", "withheld", "entries", len(entries))
 		case errors.Is(ctx.Err(), context.DeadlineExceeded):
 			// The request's own time limit ended it, so the trail is not at

@@ -2,7 +2,6 @@ package server
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"sync"
 
@@ -24,13 +23,6 @@ type cancelNotice struct {
 // client that gives up on many requests cannot flood the log.
 func withCancelNotice(ctx context.Context, log *ratelog.Logger) context.Context {
 	return context.WithValue(ctx, cancelNoticeKey{}, &cancelNotice{log: log})
-}
-
-// cancelledByClient reports whether ctx ended because the client went
-// away. The gateway's own request timeout ends it with
-// context.DeadlineExceeded instead.
-func cancelledByClient(ctx context.Context) bool {
-	return errors.Is(ctx.Err(), context.Canceled)
 }
 
 // logCancelled logs at Info, once per request, that the client cancelled

@@ -298,7 +298,7 @@ func presentError(log *slog.Logger, limits Limits) graphql.ErrorPresenterFunc {
 		case strings.HasSuffix(err.Error(), errIntrospectionDisabled):
 			gqlErr.Message = "introspection is disabled on this gateway; the schema is at /schema.graphql"
 			setCode(gqlErr, string(apierr.Forbidden))
-		case cancelledByClient(ctx):
+		case httpreq.CancelledByClient(ctx):
 			// Every pending resolver fails once the client has gone; one
 			// line for the request is enough.
 			logCancelled(ctx, log, "path", gqlErr.Path.String())
