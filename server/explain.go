@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -249,7 +250,7 @@ func shortJSON(v any) string {
 		return string(data)
 	}
 	cut := maxBytes
-	for cut > 0 && !isRuneStart(data[cut]) {
+	for cut > 0 && !utf8.RuneStart(data[cut]) {
 		cut--
 	}
 	return string(data[:cut]) + "…"

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
@@ -84,10 +85,8 @@ func quoteShort(s string) string {
 		return fmt.Sprintf("%q", s)
 	}
 	cut := maxBytes
-	for cut > 0 && !isRuneStart(s[cut]) {
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
 		cut--
 	}
 	return fmt.Sprintf("%q…", s[:cut])
 }
-
-func isRuneStart(b byte) bool { return b&0xC0 != 0x80 }
